@@ -1,0 +1,81 @@
+"""The chat page: it only draws. Every decision is made by `practice_assistant.service`."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from practice_assistant.app_service import build_assistant
+from practice_assistant.models import Answer
+from practice_assistant.privacy import record_feedback
+from practice_assistant.settings import Settings
+from practice_assistant.ui import STARTERS, crisis_line, escape_visitor_text
+
+
+@st.cache_resource(show_spinner="Loading the practice's articles…")
+def assistant_for_process():
+    """Model and index load once per process, shared by every visitor session."""
+    return build_assistant(Settings())
+
+
+assistant = assistant_for_process()
+settings = assistant.settings
+st.set_page_config(page_title=f"{settings.practice_name} · Assistant", page_icon="💬")
+st.title(f"{settings.practice_name}")
+st.caption("I'm an automated assistant, not a therapist. I share the practice's articles and "
+           "can help you book a consultation. In a crisis, call or text 988, or call 911.")
+
+state = st.session_state
+state.setdefault("turns", [])
+state.setdefault("crisis_seen", False)
+
+
+def draw_answer(answer: Answer, index: int, stream: bool) -> None:
+    if answer.route == "crisis":
+        st.error(answer.answer, icon="🆘")
+        for resource in answer.resources:
+            st.markdown(f"- **{resource['name']}**: {resource['contact']}")
+    elif stream:
+        st.write_stream(assistant.stream(answer))
+    else:
+        st.markdown(answer.answer)
+    if answer.notice:
+        st.info(answer.notice)
+    for citation in answer.citations:
+        title = f"[{citation.title}]({citation.url})" if citation.url else citation.title
+        section = f" — {citation.section}" if citation.section else ""
+        st.markdown(f"**[{citation.n}]** {title}{section}")
+        with st.expander(f"Quoted passage [{citation.n}]"):
+            st.markdown(f"> {citation.quote}".replace("\n", "\n> "))
+    if answer.consultation:
+        st.link_button(answer.consultation["text"], answer.consultation["url"], type="primary")
+    if state.crisis_seen and answer.route != "crisis":
+        st.caption(crisis_line(settings))
+    if answer.route in ("answer", "no_answer"):
+        rating = st.feedback("thumbs", key=f"feedback-{index}")
+        if rating is not None and not state.get(f"feedback-saved-{index}"):
+            record_feedback(settings.feedback_path, answer, "up" if rating == 1 else "down",
+                            settings.feedback_retention_days)
+            state[f"feedback-saved-{index}"] = True
+            st.toast("Thank you for the feedback.")
+
+
+for i, (question, answer) in enumerate(state.turns):
+    with st.chat_message("user"):
+        st.markdown(escape_visitor_text(question))
+    with st.chat_message("assistant"):
+        draw_answer(answer, i, stream=False)
+
+pending = st.chat_input("Ask about relationships, therapy or the practice")
+if not state.turns and not pending:
+    st.markdown("**Try asking:**")
+    for column, starter in zip(st.columns(len(STARTERS)), STARTERS, strict=True):
+        if column.button(starter, width="stretch"):
+            pending = starter
+if pending:
+    with st.chat_message("user"):
+        st.markdown(escape_visitor_text(pending))
+    with st.chat_message("assistant"):
+        answer = assistant.ask(pending)
+        state.crisis_seen = state.crisis_seen or answer.route == "crisis"
+        draw_answer(answer, len(state.turns), stream=True)
+    state.turns.append((pending, answer))

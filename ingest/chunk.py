@@ -1,0 +1,138 @@
+"""Chunk stage: split an article by its headings into passages of roughly 120 to 300 words.
+
+Chunks are exact slices of the article body, so any span of a chunk is a verbatim quote.
+A list stays in one chunk with the sentence that introduces it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from practice_assistant.models import Article, Chunk
+
+MIN_WORDS = 120
+MAX_WORDS = 300
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class _Block:
+    start: int
+    end: int
+    words: int
+    is_list: bool
+
+
+@dataclass(frozen=True)
+class _Section:
+    heading: str | None
+    blocks: tuple[_Block, ...]
+
+
+def chunk_article(article: Article) -> list[Chunk]:
+    """Split by headings, then pack paragraphs (lists with their intro) up to MAX_WORDS."""
+    body = article.body
+    spans: list[tuple[int, int]] = []
+    for section in _sections(body):
+        spans.extend(_pack(section.blocks, body))
+    chunks: list[Chunk] = []
+    headings = _heading_at(body)
+    for position, (start, end) in enumerate(spans):
+        text = body[start:end]
+        digest = hashlib.sha256(f"{article.slug}\n{text}".encode()).hexdigest()[:16]
+        chunks.append(Chunk(id=f"{article.slug}:{position}:{digest}", slug=article.slug,
+                            title=article.title, url=article.url, section=headings(start),
+                            text=text, position=position))
+    return chunks
+
+
+def _heading_at(body: str) -> Callable[[int], str | None]:
+    """Return a lookup from an offset to the heading of the section it falls in."""
+    marks = [(m.start(), _HEADING.match(m.group(0)).group(2).strip())  # type: ignore[union-attr]
+             for m in re.finditer(r"^#{1,6}\s+.+$", body, re.MULTILINE)]
+
+    def lookup(offset: int) -> str | None:
+        current = None
+        for start, heading in marks:
+            if start <= offset:
+                current = heading
+        return current
+
+    return lookup
+
+
+def _sections(body: str) -> list[_Section]:
+    sections: list[_Section] = []
+    heading: str | None = None
+    blocks: list[_Block] = []
+    for start, end in _paragraph_spans(body):
+        text = body[start:end]
+        match = _HEADING.match(text) if "\n" not in text else None
+        if match:
+            if blocks:
+                sections.append(_Section(heading, tuple(blocks)))
+            heading, blocks = match.group(2).strip(), []
+            continue
+        is_list = all(_LIST_ITEM.match(line) or line.startswith(("  ", "\t"))
+                      for line in text.split("\n") if line.strip())
+        block = _Block(start, end, len(text.split()), is_list)
+        if is_list and blocks:
+            previous = blocks[-1]
+            blocks[-1] = _Block(previous.start, end, previous.words + block.words, True)
+        else:
+            blocks.append(block)
+    if blocks:
+        sections.append(_Section(heading, tuple(blocks)))
+    return sections
+
+
+def _paragraph_spans(body: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in re.finditer(r"[^\n](?:[^\n]|\n(?!\s*\n))*", body):
+        if match.group(0).strip():
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _pack(blocks: tuple[_Block, ...], body: str) -> list[tuple[int, int]]:
+    """Greedy packing: flush before MAX_WORDS, split a long paragraph at sentence ends."""
+    pieces: list[_Block] = []
+    for block in blocks:
+        if block.words > MAX_WORDS and not block.is_list:
+            pieces.extend(_split_sentences(block, body))
+        else:
+            pieces.append(block)
+    spans: list[tuple[int, int, int]] = []
+    for piece in pieces:
+        if spans:
+            start, _, words = spans[-1]
+            if words + piece.words <= MAX_WORDS or words < MIN_WORDS // 2:
+                spans[-1] = (start, piece.end, words + piece.words)
+                continue
+        spans.append((piece.start, piece.end, piece.words))
+    if len(spans) > 1 and spans[-1][2] < MIN_WORDS // 2:
+        start, _, words = spans[-2]
+        spans[-2:] = [(start, spans[-1][1], words + spans[-1][2])]
+    return [(start, end) for start, end, _ in spans]
+
+
+def _split_sentences(block: _Block, body: str) -> list[_Block]:
+    text = body[block.start:block.end]
+    cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    out: list[_Block] = []
+    run_start, run_words = cuts[0], 0
+    for left, right in pairwise(cuts):
+        words = len(text[left:right].split())
+        if run_words and run_words + words > MAX_WORDS * 2 // 3:
+            end = block.start + len(text[:left].rstrip())
+            out.append(_Block(block.start + run_start, end, run_words, False))
+            run_start, run_words = left, 0
+        run_words += words
+    out.append(_Block(block.start + run_start, block.end, run_words, False))
+    return [b for b in out if b.words]

@@ -1,0 +1,167 @@
+"""Retrieve stage: dense (Chroma), BM25 (bm25s) and their fusion over one index version."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import bm25s
+import numpy as np
+import Stemmer
+from langchain_core.embeddings import Embeddings
+
+from practice_assistant.models import Chunk, Passage
+
+RETRIEVERS = ("dense", "bm25", "rrf", "hybrid")
+DEFAULT_RETRIEVER = "hybrid"
+HYBRID_BM25_WEIGHT = 0.1
+FETCH_K = 40
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One candidate with the signals fusion needs."""
+
+    index: int
+    dense: float
+    bm25: float
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """The one tokenizer for index and queries: lowercase words, English stop words, stems."""
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_STEMMER, return_ids=False,
+                          show_progress=False)  # type: ignore[return-value]
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    return Chunk(id=chunk_id, slug=str(meta.get("slug", chunk_id)), title=str(meta.get("title", "")),
+                 url=meta.get("url"), section=meta.get("section"), text=text,
+                 position=int(meta.get("position", 0)))
+
+
+class HybridRetriever:
+    """Searches one index version; built once per version and shared by all visitors.
+
+    Every method is read-only after construction, so concurrent requests are safe.
+    """
+
+    def __init__(self, collection: Any, embeddings: Embeddings, mode: str = DEFAULT_RETRIEVER,
+                 bm25_weight: float = HYBRID_BM25_WEIGHT, fetch_k: int = FETCH_K) -> None:
+        if mode not in RETRIEVERS:
+            raise ValueError(f"unknown retriever {mode!r}; choose one of {', '.join(RETRIEVERS)}")
+        self.collection = collection
+        self.embeddings = embeddings
+        self.mode = mode
+        self.bm25_weight = bm25_weight
+        self.fetch_k = fetch_k
+        self.chunks = self._load_chunks()
+        self._row = {chunk.id: i for i, chunk in enumerate(self.chunks)}
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(tokenize([f"{c.title} {c.section or ''} {c.text}" for c in self.chunks]),
+                        show_progress=False)
+
+    def _load_chunks(self) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        total = self.collection.count()
+        for offset in range(0, total, 5000):
+            batch = self.collection.get(include=["documents", "metadatas"], offset=offset,
+                                        limit=5000)
+            for cid, text, meta in zip(batch["ids"], batch["documents"], batch["metadatas"],
+                                       strict=True):
+                chunks.append(chunk_from_record(cid, text, meta))
+        return chunks
+
+    def embed_query(self, query: str) -> list[float]:
+        return self.embeddings.embed_query(query)
+
+    def dense_hits(self, vector: Sequence[float], n: int) -> dict[int, float]:
+        """Cosine similarity for the top ``n`` chunks by HNSW search."""
+        n = min(n, len(self.chunks))
+        if n == 0:
+            return {}
+        found = self.collection.query(query_embeddings=[list(vector)], n_results=n,
+                                      include=["distances"])
+        return {self._row[cid]: 1.0 - dist
+                for cid, dist in zip(found["ids"][0], found["distances"][0], strict=True)}
+
+    def bm25_scores(self, query: str) -> np.ndarray:
+        tokens = tokenize([query])[0]
+        known = [t for t in tokens if t in self.bm25.vocab_dict]
+        if not known or not self.chunks:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        return self.bm25.get_scores(known)
+
+    def search(self, query: str, k: int = 10, vector: Sequence[float] | None = None) -> list[Passage]:
+        """The top ``k`` chunks for ``query`` under this retriever's mode."""
+        if not self.chunks:
+            return []
+        if self.mode == "bm25":
+            scores = self.bm25_scores(query)
+            top = _top(scores, k)
+            peak = float(scores[top[0]]) if len(top) else 0.0
+            return [Passage(self.chunks[i], _squash(float(scores[i]), peak)) for i in top
+                    if scores[i] > 0]
+        vector = vector if vector is not None else self.embed_query(query)
+        dense = self.dense_hits(vector, max(k, self.fetch_k))
+        if self.mode == "dense":
+            ranked = sorted(dense.items(), key=lambda kv: -kv[1])[:k]
+            return [Passage(self.chunks[i], score, score) for i, score in ranked]
+        scores = self.bm25_scores(query)
+        bm25_top = [int(i) for i in _top(scores, self.fetch_k) if scores[i] > 0]
+        if self.mode == "rrf":
+            return self._rrf(dense, bm25_top, k)
+        missing = [i for i in bm25_top if i not in dense]
+        dense.update(self._exact_dense(vector, missing))
+        peak = float(scores[bm25_top[0]]) if bm25_top else 0.0
+        fused = {i: d + self.bm25_weight * (float(scores[i]) / peak if peak else 0.0)
+                 for i, d in dense.items()}
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        return [Passage(self.chunks[i], score, dense[i]) for i, score in ranked]
+
+    def _rrf(self, dense: dict[int, float], bm25_top: list[int], k: int) -> list[Passage]:
+        fused: dict[int, float] = {}
+        for rank, (i, _) in enumerate(sorted(dense.items(), key=lambda kv: -kv[1])):
+            fused[i] = fused.get(i, 0.0) + 1.0 / (60 + rank + 1)
+        for rank, i in enumerate(bm25_top):
+            fused[i] = fused.get(i, 0.0) + 1.0 / (60 + rank + 1)
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        return [Passage(self.chunks[i], score, dense.get(i)) for i, score in ranked]
+
+    def _exact_dense(self, vector: Sequence[float], rows: list[int]) -> dict[int, float]:
+        """Exact cosine for BM25-only candidates, so fusion compares like with like."""
+        if not rows:
+            return {}
+        got = self.collection.get(ids=[self.chunks[i].id for i in rows], include=["embeddings"])
+        query = np.asarray(vector, dtype=np.float32)
+        return {self._row[cid]: float(np.dot(np.asarray(emb, dtype=np.float32), query))
+                for cid, emb in zip(got["ids"], got["embeddings"], strict=True)}
+
+
+def _top(scores: np.ndarray, k: int) -> list[int]:
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    part = np.argpartition(-scores, k - 1)[:k]
+    return [int(i) for i in part[np.argsort(-scores[part])]]
+
+
+def _squash(score: float, peak: float) -> float:
+    """BM25 has no fixed scale; map to 0..1 relative to the best hit for display only."""
+    return 0.0 if peak <= 0 else score / peak * (1 - math.exp(-peak / 5))
+
+
+def cap_per_article(passages: Sequence[Passage], per_article: int, k: int) -> list[Passage]:
+    """Keep at most ``per_article`` chunks of any one article, best first."""
+    counts: dict[str, int] = {}
+    kept: list[Passage] = []
+    for passage in passages:
+        if counts.get(passage.chunk.slug, 0) >= per_article:
+            continue
+        counts[passage.chunk.slug] = counts.get(passage.chunk.slug, 0) + 1
+        kept.append(passage)
+        if len(kept) == k:
+            break
+    return kept

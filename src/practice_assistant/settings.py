@@ -1,0 +1,73 @@
+"""One settings object, read once at each entry point and passed down (env prefix ``PA_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Resource(BaseModel, frozen=True):
+    """A crisis resource shown on the crisis route; a practice outside the US replaces the list."""
+
+    name: str
+    contact: str
+    kind: Literal["suicide", "emergency", "text", "abuse"] = "suicide"
+
+
+DEFAULT_RESOURCES: tuple[Resource, ...] = (
+    Resource(name="988 Suicide & Crisis Lifeline", contact="Call or text 988", kind="suicide"),
+    Resource(name="Emergency services", contact="Call 911 if you are in immediate danger",
+             kind="emergency"),
+    Resource(name="Crisis Text Line", contact="Text HOME to 741741", kind="text"),
+    Resource(name="National Domestic Violence Hotline",
+             contact="Call 1-800-799-7233 or text START to 88788", kind="abuse"),
+)
+
+
+class Settings(BaseSettings):
+    """Everything configurable about the assistant; built once per process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PA_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
+
+    practice_name: str = "Connected Healing Therapy"
+    site_url: str = Field(
+        default="https://www.connectedhealingtherapy.com",
+        description="Base for article URLs that are given as paths in front matter.",
+    )
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("var/index")
+    collection: str = "practice"
+    chroma_url: str | None = Field(
+        default=None, description="http://host:port of a Chroma server; unset = embedded client."
+    )
+
+    retriever: str = "hybrid"
+    top_k: int = 5
+    max_chunks_per_article: int = 2
+    relevance_floor: float = 0.30
+
+    consultation_text: str = "Book a free 15-minute consultation"
+    consultation_url: str = "https://www.connectedhealingtherapy.com/contact"
+    crisis_resources: tuple[Resource, ...] = DEFAULT_RESOURCES
+
+    max_message_chars: int = 2000
+    feedback_path: Path = Path("var/feedback.jsonl")
+    feedback_retention_days: int = 90
+
+    staff_password: SecretStr | None = None
+
+    llm: Literal["none", "openai"] = "none"
+    llm_base_url: str | None = None
+    llm_model: str = "local"
+    llm_api_key: SecretStr = SecretStr("not-needed")
+    llm_timeout_s: float = 30.0
+    llm_max_tokens: int = 220
+
+    @property
+    def consultation(self) -> dict[str, str]:
+        return {"text": self.consultation_text, "url": self.consultation_url}

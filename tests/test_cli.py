@@ -1,0 +1,45 @@
+"""The CLI contract that evaluators and tests rely on, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SEED_SLUG
+
+pytestmark = pytest.mark.slow
+
+
+def _cli(args: list[str], env: dict[str, str], stdin: str | None = None):
+    return subprocess.run([sys.executable, "-m", "practice_assistant.cli", *args], input=stdin,
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_ask_json_prints_one_object_with_the_contract_fields(cli_env):
+    done = _cli(["ask", "why won't my partner go to couples therapy", "--json"], cli_env)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["route"] == "answer"
+    assert data["citations"][0]["slug"] == SEED_SLUG
+    assert data["consultation"]["text"].startswith("Book a free 15-minute")
+    assert data["resources"] == []
+    assert "won't my partner" not in done.stderr
+
+
+def test_ask_dash_reads_one_question_per_line(cli_env):
+    questions = "what is EMDR?\n\nhow do I repot a succulent\n"
+    done = _cli(["ask", "-", "--json"], cli_env, stdin=questions)
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [d["route"] for d in lines] == ["answer", "no_answer"]
+
+
+def test_unknown_subcommand_is_a_usage_error(cli_env):
+    assert _cli(["frobnicate"], cli_env).returncode == 2
+
+
+def test_ask_without_an_index_says_how_to_build_one(cli_env, tmp_path):
+    done = _cli(["ask", "what is EMDR?"], {**cli_env, "PA_INDEX_DIR": str(tmp_path / "none")})
+    assert done.returncode == 2 and "python -m ingest" in done.stderr
