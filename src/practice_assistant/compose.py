@@ -15,6 +15,7 @@ MAX_SOURCES = 3
 SCORE_WINDOW = 0.12
 QUOTE_MAX_WORDS = 200
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_META = re.compile(r"\bthis (?:article|guide|post|blog)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"”’)\]]*|$)")
 
 
@@ -55,7 +56,7 @@ def split_units(text: str, source: int) -> list[Unit]:
             for sentence in _SENTENCE.finditer(line_text):
                 body = sentence.group(0)
                 lead = len(body) - len(body.lstrip())
-                if len(body.strip().split()) < 3:
+                if len(body.strip().split()) < 3 or _is_question(body):
                     continue
                 units.append(_unit(source, start + sentence.start() + lead,
                                    start + sentence.start() + len(body.rstrip()), text, False))
@@ -66,6 +67,11 @@ def split_units(text: str, source: int) -> list[Unit]:
         marked.append(Unit(unit.source, unit.start, unit.end, unit.text, unit.is_item, intro,
                            unit.tokens))
     return marked
+
+
+def _is_question(sentence: str) -> bool:
+    """Questions and "this article explains" lines never answer the visitor's question."""
+    return sentence.rstrip().rstrip("\"”’')]").endswith("?") or bool(_META.search(sentence))
 
 
 def _unit(source: int, start: int, end: int, text: str, is_item: bool) -> Unit:
