@@ -6,7 +6,7 @@ import streamlit as st
 
 from practice_assistant.app_service import build_assistant
 from practice_assistant.models import Answer
-from practice_assistant.privacy import record_feedback
+from practice_assistant.privacy import configure_logging, record_feedback
 from practice_assistant.settings import Settings
 from practice_assistant.ui import STARTERS, crisis_line, escape_visitor_text
 
@@ -14,6 +14,7 @@ from practice_assistant.ui import STARTERS, crisis_line, escape_visitor_text
 @st.cache_resource(show_spinner="Loading the practice's articles…")
 def assistant_for_process():
     """Model and index load once per process, shared by every visitor session."""
+    configure_logging()
     return build_assistant(Settings())
 
 

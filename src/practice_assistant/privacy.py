@@ -39,6 +39,18 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def configure_logging(verbose: bool = False) -> None:
+    """Route the package's logs to stderr through the redacting filter (CLI and app alike)."""
+    import sys
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("practice_assistant")
+    root.handlers = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
 def record_feedback(path: Path, answer: Answer, rating: str, retention_days: int,
                     now: datetime | None = None) -> dict[str, object]:
     """Append one redacted feedback record and drop records older than the retention period."""
