@@ -8,14 +8,14 @@ import sys
 
 import pytest
 
-from conftest import SEED_SLUG
+from conftest import ROOT, SEED_SLUG
 
 pytestmark = pytest.mark.slow
 
 
 def _cli(args: list[str], env: dict[str, str], stdin: str | None = None):
     return subprocess.run([sys.executable, "-m", "practice_assistant.cli", *args], input=stdin,
-                          capture_output=True, text=True, env=env, timeout=300)
+                          capture_output=True, text=True, env=env, timeout=600, cwd=ROOT)
 
 
 def test_ask_json_prints_one_object_with_the_contract_fields(cli_env):
@@ -43,3 +43,20 @@ def test_unknown_subcommand_is_a_usage_error(cli_env):
 def test_ask_without_an_index_says_how_to_build_one(cli_env, tmp_path):
     done = _cli(["ask", "what is EMDR?"], {**cli_env, "PA_INDEX_DIR": str(tmp_path / "none")})
     assert done.returncode == 2 and "python -m ingest" in done.stderr
+
+
+def test_eval_golden_json_has_the_documented_shape(cli_env, tmp_path):
+    done = _cli(["eval", "--golden", "eval/golden.jsonl", "--retriever", "dense", "hybrid",
+                 "--json", "--report", str(tmp_path / "report")], cli_env)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["default"] == "hybrid" and set(data["results"]) == {"dense", "hybrid"}
+    assert set(data["results"]["hybrid"]) == {"hit@1", "hit@3", "hit@5", "recall@5", "recall@10",
+                                              "mrr@10", "ndcg@10", "p50_ms", "p95_ms"}
+    assert data["results"]["hybrid"]["hit@3"] >= 0.9
+    assert (tmp_path / "report" / "metrics_vs_k.png").stat().st_size > 1000
+
+
+def test_eval_on_a_missing_dataset_is_a_usage_error(cli_env, tmp_path):
+    done = _cli(["eval", "--dataset", str(tmp_path / "nope")], cli_env)
+    assert done.returncode == 2 and "nope" in done.stderr
