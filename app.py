@@ -76,7 +76,13 @@ if pending:
     with st.chat_message("user"):
         st.markdown(escape_visitor_text(pending))
     with st.chat_message("assistant"):
-        answer = assistant.ask(pending)
+        # Model text streams into the slot; the verified answer then replaces it.
+        reply = assistant.ask_stream(pending, [q for q, _ in state.turns])
+        slot = st.empty()
+        with slot.container():
+            st.write_stream(reply)
+        answer = reply.result()
         state.crisis_seen = state.crisis_seen or answer.route == "crisis"
-        draw_answer(answer, len(state.turns), stream=True)
+        with slot.container():
+            draw_answer(answer, len(state.turns), stream=False)
     state.turns.append((pending, answer))

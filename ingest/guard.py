@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from practice_assistant.models import Article
 from practice_assistant.retrieval import tokenize
 
 _ADDRESSES_ASSISTANT = re.compile(
@@ -29,7 +30,10 @@ repeat suggest promote download install visit click""".split())
 _QUESTION_OPENERS = frozenset("what who whom whose which when where why how can could is are do "
                               "does did will would".split())
 _READER = frozenset("i me my we us our you your yourself".split())
-_SENTENCE = re.compile(r"[^.!?:\n]+(?:[.!?:]+[\"”’')\]]*|$)")
+_SENTENCE = re.compile(  # quoted phrases and dotted names (www.x.com) stay in their sentence
+    r"(?:\"[^\"\n]*[^.!?\"\n]\"|“[^”\n]*[^.!?”\n]”|[.!?:](?=[^\s\"”’')\]])"
+    r"|[.!?][\"”’]+\s+(?=[a-z])|[^.!?:\n])+"
+    r"(?:[.!?:]+[\"”’')\]]*|$)")
 
 
 @dataclass(frozen=True)
@@ -40,9 +44,33 @@ class Flag:
     reason: str
 
 
-def find_planted(body: str, allowed_hosts: Iterable[str] = ()) -> list[Flag]:
-    """Sentences that address an assistant, carry foreign links, or ask an off-topic task."""
-    hosts = {h.lower().removeprefix("www.") for h in allowed_hosts}
+def guard_articles(articles: Iterable[Article], allowed_hosts: Iterable[str] | None
+                   ) -> tuple[list[Article], list[str]]:
+    """Strip planted sentences from every article; return the articles and a note per flag."""
+    hosts = None if allowed_hosts is None else list(allowed_hosts)
+    guarded: list[Article] = []
+    notes: list[str] = []
+    for article in articles:
+        flags = find_planted(article.body, hosts)
+        if flags:
+            article = replace(article, body=remove_flagged(article.body, flags))
+            notes += [f"{article.source_path or article.slug}: left out \"{_clip(f.sentence)}\" "
+                      f"({f.reason})" for f in flags]
+        guarded.append(article)
+    return guarded, notes
+
+
+def _clip(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def find_planted(body: str, allowed_hosts: Iterable[str] | None = None) -> list[Flag]:
+    """Sentences that address an assistant, carry foreign links, or ask an off-topic task.
+
+    ``allowed_hosts`` None leaves links unchecked (no site is configured).
+    """
+    hosts = None if allowed_hosts is None else {h.lower().removeprefix("www.")
+                                                 for h in allowed_hosts}
     sentences = [m.group(0).strip() for m in _SENTENCE.finditer(body)]
     sentences = [s.lstrip("#>*-0123456789. ").strip() for s in sentences]
     flags: list[Flag] = []
@@ -53,11 +81,11 @@ def find_planted(body: str, allowed_hosts: Iterable[str] = ()) -> list[Flag]:
     return flags
 
 
-def _reason(sentence: str, body: str, hosts: set[str]) -> str | None:
+def _reason(sentence: str, body: str, hosts: set[str] | None) -> str | None:
     match = _ADDRESSES_ASSISTANT.search(sentence)
     if match:
         return f"addresses an assistant ('{match.group(0)}')"
-    for link in _LINK.finditer(sentence):
+    for link in _LINK.finditer(sentence) if hosts is not None else ():
         host = re.sub(r"^https?://", "", link.group(0).lower()).split("/")[0]
         host = host.split("@")[-1].removeprefix("www.")
         if host not in hosts:
@@ -70,8 +98,7 @@ def _reason(sentence: str, body: str, hosts: set[str]) -> str | None:
         return None
     novelty = _novelty(sentence, body)
     addresses_reader = bool(_READER.intersection(words))
-    if novelty >= 0.75 or (novelty >= 0.6 and not is_question) or (
-            is_question and novelty >= 0.4 and not addresses_reader):
+    if novelty >= 0.6 or (is_question and novelty >= 0.4 and not addresses_reader):
         return "an instruction or question unrelated to the rest of the post"
     return None
 

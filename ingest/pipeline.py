@@ -6,13 +6,15 @@ import hashlib
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
 from ingest.chunk import chunk_article
+from ingest.errors import ArticleError
+from ingest.guard import guard_articles
 from ingest.load import MAX_FILE_BYTES, load_articles, slugify
 from practice_assistant.embedding import MODEL_NAME
 from practice_assistant.models import Article, Chunk
@@ -21,6 +23,7 @@ from practice_assistant.store import IndexStore, add_chunks, indexed_articles
 PIPELINE_VERSION = "1"
 EMBED_BATCH = 64
 Progress = Callable[[int, int], None]
+_MULTI_SUFFIXES = (".xml",)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class IngestReport:
     dry_run: bool = False
     version: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"added": len(self.plan.added), "updated": len(self.plan.updated),
@@ -91,27 +95,58 @@ def make_plan(articles: Sequence[Article], indexed: dict[str, str],
 
 def run_ingest(paths: Sequence[Path], store: IndexStore, embeddings: Embeddings | None,
                *, full: bool = False, dry_run: bool = False, max_bytes: int = MAX_FILE_BYTES,
-               progress: Progress | None = None, show_bar: bool | None = None) -> IngestReport:
-    """Ingest ``paths`` (the whole corpus) into ``store``; a bad file never stops the rest."""
+               progress: Progress | None = None, show_bar: bool | None = None,
+               failures: Sequence[ArticleError] = (),
+               allowed_hosts: Sequence[str] | None = None) -> IngestReport:
+    """Ingest ``paths`` (the whole corpus) into ``store``; a bad file never stops the rest.
+
+    ``failures`` are sources that failed before loading (a page that could not be fetched):
+    they are reported, and their articles keep their indexed version like a failed file's.
+    Sentences planted to steer an assistant, or linking outside ``allowed_hosts``, are left
+    out of the index and named in the report's notes.
+    """
     started = time.perf_counter()
     loaded = load_articles(paths, max_bytes=max_bytes)
-    failed = tuple((e.path, e.reason) for e in loaded.failures)
-    protected = {slugify(Path(e.path).stem) for e in loaded.failures}
+    articles, flagged = guard_articles(loaded.articles, allowed_hosts)
+    report = ingest_articles(articles, store, embeddings, failures=(*failures,
+                             *loaded.failures), full=full, dry_run=dry_run, progress=progress,
+                             show_bar=show_bar, started=started)
+    return replace(report, notes=(*flagged, *report.notes))
+
+
+def ingest_articles(articles: Sequence[Article], store: IndexStore,
+                    embeddings: Embeddings | None, *, failures: Sequence[ArticleError] = (),
+                    full: bool = False, dry_run: bool = False, progress: Progress | None = None,
+                    show_bar: bool | None = None, started: float | None = None) -> IngestReport:
+    """Index already-loaded articles (the whole corpus), changing only what changed."""
+    started = time.perf_counter() if started is None else started
+    failed = tuple((e.path, e.reason) for e in failures)
+    protected = {slugify(Path(e.path).stem) for e in failures}
+    notes: list[str] = []
     with store.lock():
         serving = store.current()
         indexed = indexed_articles(store.open_collection(serving.version)) if serving else {}
-        plan = make_plan(loaded.articles, indexed, protected, full=full)
-        by_slug = {a.slug: a for a in loaded.articles}
+        multi = [e.path for e in failures if Path(e.path).suffix.lower() in _MULTI_SUFFIXES]
+        if multi:
+            # An export or feed may have held any number of articles: remove none this time.
+            protected |= set(indexed)
+            notes.append(f"nothing removed: {', '.join(multi)} failed to load and may hold "
+                         "indexed articles")
+        plan = make_plan(articles, indexed, protected, full=full)
+        by_slug = {a.slug: a for a in articles}
         todo = [by_slug[s] for s in (*plan.added, *plan.updated)]
         chunks = [c for article in todo for c in chunk_article(article)]
         if dry_run or not plan.changes:
-            total = sum(1 for _ in loaded.articles)
             return IngestReport(plan, failed, 0, time.perf_counter() - started,
-                                articles=total, chunks=serving.chunks if serving else 0,
-                                dry_run=dry_run, version=serving.version if serving else None)
+                                articles=len(articles), chunks=serving.chunks if serving else 0,
+                                dry_run=dry_run, version=serving.version if serving else None,
+                                notes=tuple(notes))
         if embeddings is None:
             raise ValueError("an embedding model is needed to ingest changes")
+        stages = {"plan": time.perf_counter() - started}
+        mark = time.perf_counter()
         vectors = _embed(embeddings, [embedding_text(c) for c in chunks], progress, show_bar)
+        stages["embed"], mark = time.perf_counter() - mark, time.perf_counter()
         copy_from = serving.version if serving else None
         version, collection = store.new_version(copy_from, drop_slugs=set(plan.updated))
         try:
@@ -120,27 +155,40 @@ def run_ingest(paths: Sequence[Path], store: IndexStore, embeddings: Embeddings 
             if plan.removed:
                 collection.delete(where={"slug": {"$in": list(plan.removed)}})
             kept = indexed_articles(collection)
+            stages["write"], mark = time.perf_counter() - mark, time.perf_counter()
             record = store.commit(version, articles=len(kept), chunks=collection.count(),
                                   model=MODEL_NAME)
+            stages["commit"] = time.perf_counter() - mark
         except BaseException:
             store.discard(version)
             raise
     return IngestReport(plan, failed, len(chunks), time.perf_counter() - started,
-                        articles=record.articles, chunks=record.chunks, version=version)
+                        articles=record.articles, chunks=record.chunks, version=version,
+                        notes=tuple(notes), stage_seconds=stages)
 
 
 def _embed(embeddings: Embeddings, texts: list[str], progress: Progress | None,
            show_bar: bool | None) -> list[list[float]]:
+    """Embed in EMBED_BATCH groups, longest texts first, and return vectors in input order.
+
+    Sorting the whole list by length (as one big `encode` call would) keeps each model batch
+    of similar lengths, so little time goes on padding; the groups still report progress.
+    """
     from tqdm import tqdm
 
     bar = tqdm(total=len(texts), unit="chunk", desc="embedding",
                disable=not (sys.stderr.isatty() if show_bar is None else show_bar))
-    vectors: list[list[float]] = []
-    for offset in range(0, len(texts), EMBED_BATCH):
-        batch = texts[offset:offset + EMBED_BATCH]
-        vectors.extend(embeddings.embed_documents(batch))
-        bar.update(len(batch))
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    vectors: list[list[float]] = [[] for _ in texts]
+    done = 0
+    for offset in range(0, len(order), EMBED_BATCH):
+        group = order[offset:offset + EMBED_BATCH]
+        for i, vector in zip(group, embeddings.embed_documents([texts[i] for i in group]),
+                             strict=True):
+            vectors[i] = vector
+        done += len(group)
+        bar.update(len(group))
         if progress:
-            progress(len(vectors), len(texts))
+            progress(done, len(texts))
     bar.close()
     return vectors

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SEED_SLUG = "why-one-partner-often-avoids-therapy"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def shared_data_or_skip(*parts: str) -> Path:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from practice_assistant.privacy import configure_logging
 from practice_assistant.settings import Settings
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -29,14 +30,53 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--full", action="store_true", help="re-embed every article")
     ingest.add_argument("--if-stale", action="store_true",
                         help="do nothing when the index already matches the corpus")
+    ingest.add_argument("--site", metavar="URL",
+                        help="fetch the live blog's article pages (from URL/sitemap.xml, or a "
+                             "sitemap or RSS/Atom feed URL) and ingest them; with no PATHS the "
+                             "site is the whole corpus")
+    ingest.add_argument("--max-pages", type=int, default=200, metavar="N",
+                        help="with --site: fetch at most N pages (default 200)")
+    ingest.add_argument("--delay", type=float, default=0.5, metavar="S",
+                        help="with --site: seconds between requests (default 0.5; robots.txt "
+                             "Crawl-delay wins when longer)")
 
     ask = sub.add_parser("ask", help="answer one question, or one per line from stdin with '-'")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
 
+    evaluate = sub.add_parser("eval", help="retrieval metrics on a BEIR data set or the golden set")
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--dataset", type=Path, help="a BEIR folder: corpus.jsonl, queries.jsonl, "
+                        "qrels/SPLIT.tsv")
+    source.add_argument("--golden", type=Path, help="golden questions JSONL (eval/golden.jsonl)")
+    evaluate.add_argument("--split", default="dev", help="qrels split (default dev)")
+    evaluate.add_argument("--retriever", nargs="+", default=None, metavar="NAME",
+                          help="settings to compare (default: all of dense bm25 rrf hybrid)")
+    evaluate.add_argument("--k", type=int, default=20, help="documents ranked per query (>= 10)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--report", type=Path, metavar="DIR",
+                          help="write report.md, a metrics-vs-k plot and the worst queries")
+    evaluate.add_argument("--answers", action="store_true",
+                          help="with --golden: also check every composed answer")
+
     routing = sub.add_parser("eval-routing", help="crisis routing recall and false positives")
     routing.add_argument("--dataset", type=Path, required=True, help="JSONL: text, label, source")
     routing.add_argument("--json", action="store_true")
+
+    answers = sub.add_parser("eval-answers",
+                             help="extractive vs LLM answers on the golden questions")
+    answers.add_argument("--golden", type=Path, required=True, help="JSONL: id, question, slugs")
+    answers.add_argument("--limit", type=int, default=None, help="only the first N rows")
+    answers.add_argument("--json", action="store_true")
+
+    bench = sub.add_parser("bench", help="measure speed (see docs/benchmarks.md)")
+    bench_sub = bench.add_subparsers(dest="bench_command", required=True)
+    bench_ingest = bench_sub.add_parser(
+        "ingest", help="pipeline chunks/s against raw model encode, memory, unchanged re-ingest")
+    bench_ingest.add_argument("--dataset", type=Path, help="a BEIR folder (corpus.jsonl)")
+    bench_ingest.add_argument("--corpus", type=Path, help="a folder of articles")
+    bench_ingest.add_argument("--limit", type=int, help="only the first N dataset documents")
+    bench_ingest.add_argument("--json", action="store_true", help="one JSON object per source")
     return parser
 
 
@@ -46,43 +86,76 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0) and EXIT_USAGE
-    _configure_logging(args.verbose)
+    configure_logging(args.verbose)
     settings = Settings()
-    handlers = {"ingest": _ingest, "ask": _ask, "eval-routing": _eval_routing}
+    handlers = {"ingest": _ingest, "ask": _ask, "eval": _eval, "eval-routing": _eval_routing,
+                "bench": _bench,
+                "eval-answers": _eval_answers}
     return handlers[args.command](args, settings)
 
 
-def _configure_logging(verbose: bool) -> None:
-    from practice_assistant.privacy import RedactingFilter
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("practice_assistant")
-    root.handlers = [handler]
-    root.setLevel(logging.INFO if verbose else logging.WARNING)
-
-
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.pipeline import run_ingest
-    from practice_assistant.embedding import load_embeddings
-    from practice_assistant.store import IndexStore, IngestLockedError
+    import tempfile
 
-    paths = args.paths or [settings.corpus_dir]
+    from ingest.site import SiteError, fetch_site
+
+    paths = list(args.paths) if args.site else (args.paths or [settings.corpus_dir])
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
+    if not args.site:
+        return _ingest_paths(args, settings, paths)
+    with tempfile.TemporaryDirectory(prefix="pa-site-") as tmp:
+        try:
+            fetched = fetch_site(args.site, Path(tmp), max_pages=args.max_pages,
+                                 delay=args.delay)
+        except SiteError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        for url, reason in fetched.skipped:
+            print(f"not fetched {url}: {reason}", file=sys.stderr)
+        print(f"fetched {len(fetched.saved)} article pages from {args.site} "
+              f"({len(fetched.failed)} failed, {len(fetched.skipped)} not fetched)",
+              file=sys.stderr)
+        if not fetched.saved:
+            print("error: no article page could be fetched; the index is left as it was",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        return _ingest_paths(args, settings, [Path(tmp), *paths], site=fetched)
+
+
+def _ingest_paths(args: argparse.Namespace, settings: Settings, paths: list[Path],
+                  site: Any = None) -> int:
+    import dataclasses
+    from urllib.parse import urlparse
+
+    from ingest.pipeline import run_ingest
+    from practice_assistant.embedding import load_embeddings
+    from practice_assistant.store import IndexStore, IngestLockedError
+
     store = IndexStore(settings.index_dir, settings.collection, settings.chroma_url)
+    failures = site.failures() if site else []
     try:
-        plan_only = run_ingest(paths, store, None, full=args.full, dry_run=True)
+        hosts = settings.site_hosts()
+        if site:
+            hosts.append(urlparse(args.site).hostname or "")
+        plan_only = run_ingest(paths, store, None, full=args.full, dry_run=True,
+                               failures=failures, allowed_hosts=hosts)
         if args.dry_run or (args.if_stale and not plan_only.plan.changes and not args.full):
             report = plan_only
+        elif not plan_only.plan.changes and not args.full:
+            report = dataclasses.replace(plan_only, dry_run=False)  # no model needed
         else:
-            report = run_ingest(paths, store, load_embeddings(), full=args.full)
+            report = run_ingest(paths, store, load_embeddings(), full=args.full,
+                                failures=failures, allowed_hosts=hosts)
     except IngestLockedError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_LOCKED
+    if site:
+        report = dataclasses.replace(report, failed=site.relabel(report.failed))
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     for path, reason in report.failed:
         print(f"skipped {path}: {reason}", file=sys.stderr)
     if report.dry_run:
@@ -122,6 +195,40 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from practice_assistant.embedding import load_embeddings
+    from practice_assistant.eval_report import format_table, run_answer_checks, write_report
+    from practice_assistant.evaluation import run_beir_eval, run_golden_eval
+    from practice_assistant.retrieval import RETRIEVERS
+    from practice_assistant.safety import SafetyRouter
+
+    retrievers = tuple(args.retriever or RETRIEVERS)
+    embeddings = load_embeddings()
+    safety = SafetyRouter(embeddings)
+    try:
+        if args.dataset:
+            result = run_beir_eval(args.dataset, args.split, retrievers, k=args.k,
+                                   embeddings=embeddings, settings=settings)
+        else:
+            result = run_golden_eval(args.golden, retrievers, k=args.k, embeddings=embeddings,
+                                     settings=settings, safety=safety)
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(result.to_json()) if args.json else format_table(result))
+    if args.report:
+        print(f"report: {write_report(args.report, result)}", file=sys.stderr)
+    if args.answers and args.golden:
+        failures = run_answer_checks(args.golden, embeddings=embeddings, settings=settings,
+                                     safety=safety)
+        for failure in failures:
+            print(f"answer check failed: {failure.question_id}: {failure.problem}",
+                  file=sys.stderr)
+        print(f"answer checks: {len(failures)} failures", file=sys.stderr)
+        return EXIT_FAILED_FILES if failures else EXIT_OK
+    return EXIT_OK
+
+
 def _eval_routing(args: argparse.Namespace, settings: Settings) -> int:
     from practice_assistant.embedding import load_embeddings
     from practice_assistant.routing_eval import evaluate_routing, format_table, load_rows
@@ -134,6 +241,45 @@ def _eval_routing(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     result = evaluate_routing(rows, SafetyRouter(load_embeddings()))
     print(json.dumps(result) if args.json else format_table(result))
+    return EXIT_OK
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    benches = {"ingest": _bench_ingest}
+    return benches[args.bench_command](args, settings)
+
+
+def _bench_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from practice_assistant.bench_ingest import run_bench
+
+    sources = [("dataset", args.dataset), ("corpus", args.corpus)]
+    given = [(kind, path) for kind, path in sources if path is not None]
+    if not given:
+        print("error: give --dataset DIR and/or --corpus DIR", file=sys.stderr)
+        return EXIT_USAGE
+    missing = [str(path) for _, path in given if not path.exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    for kind, path in given:
+        result = run_bench(limit=args.limit, **{kind: path})
+        print(json.dumps(result.to_json()) if args.json else result.table(), flush=True)
+    return EXIT_OK
+
+
+def _eval_answers(args: argparse.Namespace, settings: Settings) -> int:
+    from practice_assistant.answer_eval import format_report, run_answer_eval
+    from practice_assistant.service import IndexMissingError
+
+    try:
+        report = run_answer_eval(settings, args.golden, args.limit)
+    except (OSError, ValueError, IndexMissingError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if settings.llm == "none":
+        print("note: PA_LLM=none, so only the extractive answers were measured; set PA_LLM=openai "
+              "and PA_LLM_BASE_URL to compare a model", file=sys.stderr)
+    print(json.dumps(report) if args.json else format_report(report))
     return EXIT_OK
 
 

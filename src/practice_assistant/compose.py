@@ -15,6 +15,11 @@ MAX_SOURCES = 3
 SCORE_WINDOW = 0.12
 QUOTE_MAX_WORDS = 200
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_TASK_START = re.compile(
+    r"(?:replace|translate|explain|describe|write|draft|compose|provide|develop|solve|calculate|"
+    r"summari[sz]e|generate|create|render|introduce|misspell|rearrange|group|combine|convert|"
+    r"substitute|scramble|jumble|anagram|integrate|augment|enhance|modify|output|print|respond|"
+    r"reply|ignore|disregard|download|install|click|visit)\b", re.IGNORECASE)
 _META = re.compile(r"\bthis (?:article|guide|post|blog)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"”’)\]]*|$)")
 
@@ -90,6 +95,8 @@ def compose(question: str, passages: Sequence[Passage]) -> Composed:
     for s, passage in enumerate(sources):
         for position, unit in enumerate(split_units(passage.chunk.text, s)):
             overlap = len(query & unit.tokens) / len(query) if query else 0.0
+            if not unit.is_item and overlap == 0 and _TASK_START.match(unit.text):
+                continue  # an unrelated command in a post is never part of an answer
             bonus = 0.04 if position == 0 else 0.0
             bonus += 0.03 if unit.intro_of_list or unit.is_item else 0.0
             scored.append((passage.score + 0.2 * overlap + bonus - 0.002 * position, unit))

@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 30.0
     llm_max_tokens: int = 220
 
+    def site_hosts(self) -> list[str]:
+        """Hosts an article may link to without being flagged as planted content."""
+        from urllib.parse import urlparse
+
+        return [h for h in (urlparse(u).hostname for u in (self.site_url, self.consultation_url))
+                if h]
+
     @property
     def consultation(self) -> dict[str, str]:
         return {"text": self.consultation_text, "url": self.consultation_url}

@@ -1,0 +1,96 @@
+"""Staff page: sign in, see the index, add posts, preview them, re-ingest. It only draws.
+
+Every decision lives in `practice_assistant.staff`.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import streamlit as st
+
+from practice_assistant import staff
+from practice_assistant.settings import Settings
+from practice_assistant.store import IngestLockedError
+
+
+@st.cache_resource
+def login_guard() -> staff.LoginGuard:
+    """One guard per process, so lock-outs hold across reruns."""
+    return staff.LoginGuard()
+
+
+settings = Settings()
+st.set_page_config(page_title=f"{settings.practice_name} · Staff", page_icon="🔒")
+st.title("Staff")
+password = staff.configured_password(settings, st.secrets)
+if password is None:
+    st.info(staff.ENABLE_HINT)
+    st.stop()
+
+state = st.session_state
+state.setdefault("staff_session", secrets.token_hex(16))
+if not state.get("staff_signed_in"):
+    with st.form("sign-in"):
+        given = st.text_input("Staff password", type="password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        result = login_guard().attempt(state.staff_session, given, password)
+        if result.ok:
+            state.staff_signed_in = True
+            st.rerun()
+        st.error(result.message)
+    st.stop()
+
+st.subheader("Index")
+status = staff.index_status(settings)
+if status is None:
+    st.warning("Nothing has been ingested yet. Add posts below and press Re-ingest.")
+else:
+    columns = st.columns(4)
+    columns[0].metric("Articles", status.articles)
+    columns[1].metric("Chunks", status.chunks)
+    columns[2].metric("Last ingest (UTC)", status.created[:16].replace("T", " "))
+    columns[3].metric("Model", status.model)
+st.caption(f"{len(staff.corpus_files(settings))} source files in `{settings.corpus_dir}`")
+
+st.subheader("Add or replace posts")
+uploads = st.file_uploader("Markdown, HTML or text files", accept_multiple_files=True,
+                           type=[s.lstrip(".") for s in staff.UPLOAD_SUFFIXES])
+for upload in uploads or []:
+    try:
+        path = staff.save_upload(settings.corpus_dir, upload.name, upload.getvalue())
+    except staff.UploadError as error:
+        st.error(str(error))
+        continue
+    preview = staff.preview_file(path)
+    if preview.error:
+        st.error(f"Saved `{path.name}`, but it will be skipped: {preview.error}")
+        continue
+    for article, chunks in zip(preview.articles, preview.chunks, strict=True):
+        st.success(f"Saved `{path.name}`: “{article.title}” ({article.slug}), "
+                   f"{len(chunks)} chunks")
+        with st.expander(f"Preview: {article.title}"):
+            st.caption(f"URL: {article.url or '—'} · author: {article.author or '—'} · "
+                       f"date: {article.date or '—'}")
+            for chunk in chunks:
+                st.markdown(f"**Chunk {chunk.position + 1}** — {chunk.section or 'introduction'}"
+                            f" ({len(chunk.text.split())} words)")
+                st.text(chunk.text)
+
+st.subheader("Re-ingest")
+if st.button("Re-ingest the corpus", type="primary"):
+    bar = st.progress(0.0, text="Checking what changed…")
+    try:
+        report = staff.reingest(settings, progress=lambda done, total: bar.progress(
+            done / total, text=f"Embedding {done} of {total} chunks"))
+    except IngestLockedError as error:
+        st.warning(str(error))
+    else:
+        bar.progress(1.0, text="Done")
+        st.success(report.summary())
+        for path, reason in report.failed:
+            st.error(f"Skipped {path}: {reason}")
+if st.button("Sign out"):
+    state.staff_signed_in = False
+    st.rerun()

@@ -1,0 +1,84 @@
+"""The staff page through Streamlit's AppTest: off without a password, sign-in, lock-out, status."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+PAGE = str(ROOT / "pages" / "1_Staff.py")
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def page_env(monkeypatch, tmp_path):
+    monkeypatch.delenv("PA_STAFF_PASSWORD", raising=False)
+    monkeypatch.setenv("PA_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("PA_CORPUS_DIR", str(tmp_path / "corpus"))
+    return monkeypatch
+
+
+def _sign_in(app: AppTest, password: str) -> AppTest:
+    app.text_input[0].input(password)
+    return app.button[0].click().run()
+
+
+def test_page_is_off_without_a_password_and_says_how_to_turn_it_on(page_env):
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    assert "PA_STAFF_PASSWORD" in app.info[0].value
+    assert not app.text_input
+
+
+def test_password_from_streamlit_secrets_turns_the_page_on(page_env):
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.secrets["staff_password"] = PASSWORD
+    app.run()
+    assert app.text_input[0].label == "Staff password" and not app.info
+
+
+def test_wrong_password_is_refused(page_env):
+    page_env.setenv("PA_STAFF_PASSWORD", PASSWORD)
+    app = _sign_in(AppTest.from_file(PAGE, default_timeout=60).run(), "guess")
+    assert app.error[0].value == "Wrong password. 4 tries left before a lock-out."
+    assert [b.label for b in app.button] == ["Sign in"] and not app.metric
+
+
+def test_five_wrong_passwords_lock_the_right_one_out(page_env):
+    page_env.setenv("PA_STAFF_PASSWORD", PASSWORD)
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    for _ in range(5):
+        app = _sign_in(app, "guess")
+    assert "locked for about 5 minutes" in app.error[0].value
+    app = _sign_in(app, PASSWORD)
+    assert "locked" in app.error[0].value and not app.metric
+
+
+def test_right_password_with_no_index_yet_says_so(page_env):
+    page_env.setenv("PA_STAFF_PASSWORD", PASSWORD)
+    app = _sign_in(AppTest.from_file(PAGE, default_timeout=60).run(), PASSWORD)
+    assert not app.exception and not app.error
+    assert "Nothing has been ingested yet" in app.warning[0].value
+    assert [b.label for b in app.button] == ["Re-ingest the corpus", "Sign out"]
+
+
+@pytest.mark.slow
+def test_right_password_shows_the_index_status(page_env, settings):
+    """Articles, chunks, last ingest time and model, read from the serving version."""
+    from practice_assistant import staff
+    from practice_assistant.store import IndexStore
+
+    page_env.setenv("PA_STAFF_PASSWORD", PASSWORD)
+    page_env.setenv("PA_INDEX_DIR", str(settings.index_dir))
+    page_env.setenv("PA_CORPUS_DIR", str(settings.corpus_dir))
+    app = _sign_in(AppTest.from_file(PAGE, default_timeout=60).run(), PASSWORD)
+    assert not app.exception
+    current = IndexStore(settings.index_dir).current()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Articles"] == str(current.articles)
+    assert metrics["Chunks"] == str(current.chunks)
+    assert metrics["Model"] == current.model
+    assert metrics["Last ingest (UTC)"] == current.created[:16].replace("T", " ")
+    files = len(staff.corpus_files(settings))
+    assert app.caption[0].value.startswith(f"{files} source files")
