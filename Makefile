@@ -14,7 +14,7 @@ LLM_MODEL_FILE ?= var/models/gemma3-270m-q4_k_m.gguf
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test test-fast lint ingest eval eval-golden eval-routing screenshot clean help llm-server bench-ingest
+.PHONY: run test test-fast lint ingest eval eval-golden eval-routing screenshot clean help llm-server bench-ingest bench-query bench-load
 
 help:
 	@echo "make run    - install if needed, ingest corpus/ if stale, serve the chat page on $(HOST):$(PORT)"
@@ -78,6 +78,12 @@ eval-routing: $(VENV)/.installed
 
 bench-ingest: $(VENV)/.installed
 	$(BIN)/practice-assistant bench ingest --dataset ../shared/data/counselchat --corpus corpus
+
+bench-query: $(VENV)/.installed
+	$(BIN)/practice-assistant bench query
+
+bench-load: $(VENV)/.installed
+	$(BIN)/practice-assistant bench load
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

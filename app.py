@@ -30,13 +30,9 @@ state.setdefault("turns", [])
 state.setdefault("crisis_seen", False)
 
 
-def draw_answer(answer: Answer, index: int, stream: bool) -> None:
+def draw_answer(answer: Answer, index: int) -> None:
     if answer.route == "crisis":
-        st.error(answer.answer, icon="🆘")
-        for resource in answer.resources:
-            st.markdown(f"- **{resource['name']}**: {resource['contact']}")
-    elif stream:
-        st.write_stream(assistant.stream(answer))
+        st.error(answer.answer, icon=":material/emergency:")
     else:
         st.markdown(answer.answer)
     if answer.notice:
@@ -64,7 +60,7 @@ for i, (question, answer) in enumerate(state.turns):
     with st.chat_message("user"):
         st.markdown(escape_visitor_text(question))
     with st.chat_message("assistant"):
-        draw_answer(answer, i, stream=False)
+        draw_answer(answer, i)
 
 pending = st.chat_input("Ask about relationships, therapy or the practice")
 if not state.turns and not pending:
@@ -84,5 +80,5 @@ if pending:
         answer = reply.result()
         state.crisis_seen = state.crisis_seen or answer.route == "crisis"
         with slot.container():
-            draw_answer(answer, len(state.turns), stream=False)
+            draw_answer(answer, len(state.turns))
     state.turns.append((pending, answer))

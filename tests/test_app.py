@@ -38,3 +38,14 @@ def test_question_gets_an_answer_with_sources_and_consultation_button(app):
 def test_starter_question_button_asks_it(app):
     app.button[1].click().run()
     assert "EMDR stands for" in "\n".join(m.value for m in app.markdown)
+
+
+def test_crisis_message_gets_resources_and_no_consultation_then_stays_on_screen(app):
+    app.chat_input[0].set_value("I don't want to be alive anymore").run()
+    assert not app.exception
+    assert app.error and "988" in app.error[0].value
+    assert "741741" in app.error[0].value
+    assert not app.get("link_button")
+    app.chat_input[0].set_value("what is EMDR?").run()
+    assert app.error and "988" in app.error[0].value
+    assert any("988" in c.value for c in app.caption[1:])

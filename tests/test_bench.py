@@ -15,6 +15,7 @@ from practice_assistant.bench_load import (
     concurrent_asks,
     service_questions,
     snippet,
+    visitor_plan,
 )
 from practice_assistant.bench_query import Summary, clocked
 from practice_assistant.bench_recipe import docs_in_order, mean_ndcg
@@ -132,15 +133,21 @@ def _answer(question: str, text: str, title: str) -> Answer:
 
 
 def test_check_page_accepts_its_own_answer_and_flags_another():
-    expected = {"q1": _answer("q1", "Partners avoid therapy because it feels risky.", "Avoid"),
-                "q2": _answer("q2", "EMDR stands for eye movement desensitization.", "EMDR")}
-    assert snippet(expected["q1"]) == "partners avoid therapy because it feels risky"
+    mine = _answer("q1", "Partners avoid therapy because it feels risky.", "Avoid")
+    theirs = _answer("q2", "EMDR stands for eye movement desensitization.", "EMDR")
+    assert snippet(mine) == "partners avoid therapy because it feels risky"
     own = "q1 Partners avoid therapy because it feels risky. [1] [1] Avoid"
-    assert check_page("q1", own, expected, ["q1", "q2"]) == []
+    assert check_page(mine, own, [mine, theirs]) == []
     crossed = own + " EMDR stands for eye movement desensitization. EMDR"
-    assert any("shows the answer to 'q2'" in p for p in check_page("q1", crossed, expected,
-                                                                  ["q1", "q2"]))
-    assert check_page("q2", own, expected, ["q1", "q2"])
+    assert any("shows the answer to 'q2'" in p for p in check_page(mine, crossed,
+                                                                  [mine, theirs]))
+    assert check_page(theirs, own, [mine, theirs])
+
+
+def test_visitor_plan_gives_different_questions_each_round():
+    plan = visitor_plan(["a", "b", "c", "d"], contexts=4, rounds=3)
+    assert all(len({asked[turn] for asked in plan}) == 4 for turn in range(3))
+    assert plan[0] == ["a", "b", "c"]
 
 
 def test_service_questions_mix_unanswerable_in():

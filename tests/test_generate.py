@@ -186,7 +186,8 @@ def test_rewrite_uses_the_model_and_falls_back_to_the_rule():
     history = ["how does emdr actually work"]
     good = answerer("Can EMDR be done over video?")
     assert good.rewrite("can i do it over video?", history) == "Can EMDR be done over video?"
-    for junk in ("Lorem ipsum dolor sit amet.", "How does EMDR actually work?", ""):
+    for junk in ("Lorem ipsum dolor sit amet.", "How does EMDR actually work?", "",
+                 "can i do it over video?", "Can I do hypnosis over video?"):
         assert answerer(junk).rewrite("can i do it over video?", history).startswith("emdr")
     assert answerer("unused").rewrite("what is emdr?", []) == "what is emdr?"
     assert answerer("unused").rewrite("what is emdr?", history) == "what is emdr?"

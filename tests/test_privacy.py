@@ -54,7 +54,7 @@ def test_log_filter_redacts_even_careless_messages():
 
 @pytest.mark.slow
 def test_asking_writes_no_transcript_and_logs_no_message_text(assistant, caplog, tmp_path):
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="practice_assistant")
     secret = "my neighbour Rosalind keeps shouting about boundaries"
     assistant.ask(secret)
     logged = "\n".join(r.getMessage() for r in caplog.records)

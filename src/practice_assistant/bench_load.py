@@ -3,7 +3,8 @@
 * Browser: one `streamlit run app.py`, N Chromium contexts (separate sessions) that each ask a
   different golden question at the same moment, for several rounds. Every page must show its
   own answer (the expected answer's opening words and cited titles, computed sequentially
-  in-process beforehand) and no other page's. Time to full answer runs from pressing Enter to
+  in-process beforehand with that visitor's earlier questions as history, as the page passes
+  them) and no other page's. Time to full answer runs from pressing Enter to
   the consultation button (or the no-answer text) in that page's new assistant message.
 * Service: M simultaneous :meth:`Assistant.ask` calls from threads (released together by a
   barrier) on an assistant that has not loaded its index yet, each compared with a sequential
@@ -24,6 +25,7 @@ from typing import Any
 from practice_assistant.browser_harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    cpu_seconds,
     peak_rss_mb,
     require_browser,
     streamlit_server,
@@ -33,6 +35,7 @@ from practice_assistant.models import Answer
 CHAT_MESSAGE = '[data-testid="stChatMessage"]'
 ANSWER_TIMEOUT_MS = 180_000
 SNIPPET_WORDS = 8
+SOLO_ASKS = 5
 
 
 def comparable(answer: Answer) -> dict[str, Any]:
@@ -83,22 +86,34 @@ def service_questions(golden: Sequence[Any], n: int) -> list[str]:
     return questions
 
 
-def check_page(question: str, text: str, expected: dict[str, Answer],
-               others: Sequence[str]) -> list[str]:
-    """What is wrong with one page's answer to ``question`` (empty when it is right)."""
-    own = expected[question]
+def visitor_plan(questions: Sequence[str], contexts: int, rounds: int) -> list[list[str]]:
+    """What each visitor asks, round by round: all different within a round, rotating after."""
+    return [[questions[(i + turn) % len(questions)] for turn in range(rounds)]
+            for i in range(contexts)]
+
+
+def expected_answers(assistant: Any, plan: Sequence[Sequence[str]]) -> list[list[Answer]]:
+    """Each visitor's answers asked sequentially, with that visitor's earlier questions as
+    history (the page passes them, and a follow-up is read in their light)."""
+    return [[assistant.ask(q, list(asked[:turn])) for turn, q in enumerate(asked)]
+            for asked in plan]
+
+
+def check_page(own: Answer, text: str, others: Sequence[Answer]) -> list[str]:
+    """What is wrong with one page's answer (empty when it shows ``own`` and no other)."""
     shown = _words(text)
+    label = repr(own.question)
     problems = []
     if snippet(own) not in shown:
-        problems.append(f"{question!r}: its answer's opening words are missing")
+        problems.append(f"{label}: its answer's opening words are missing")
     for citation in own.citations:
         if _words(citation.title) not in shown:
-            problems.append(f"{question!r}: cited title {citation.title!r} is missing")
+            problems.append(f"{label}: cited title {citation.title!r} is missing")
     own_words = _words(own.answer)
     for other in others:
-        theirs = snippet(expected[other])
-        if other != question and theirs not in own_words and theirs in shown:
-            problems.append(f"{question!r}: shows the answer to {other!r}")
+        theirs = snippet(other)
+        if other.question != own.question and theirs not in own_words and theirs in shown:
+            problems.append(f"{label}: shows the answer to {other.question!r}")
     return problems
 
 
@@ -117,53 +132,64 @@ async def _ask(page: Any, question: str, turn: int, done_text: tuple[str, str]) 
     return elapsed, await message.text_content() or ""
 
 
-async def _browser_rounds(url: str, questions: Sequence[str], expected: dict[str, Answer],
-                          contexts: int, rounds: int,
-                          done_text: tuple[str, str]) -> dict[str, Any]:
+async def _browser_rounds(url: str, plan: Sequence[Sequence[str]],
+                          expected: Sequence[Sequence[Answer]],
+                          done_text: tuple[str, str], app_pid: int) -> dict[str, Any]:
     from playwright.async_api import async_playwright
 
     latencies: list[float] = []
+    solo: list[float] = []
     problems: list[str] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                           args=CHROMIUM_ARGS)
         try:
+            alone = await (await browser.new_context()).new_page()
+            await alone.goto(url)
+            await alone.get_by_role("textbox").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+            for turn, asked in enumerate(plan[:SOLO_ASKS]):  # a lone visitor, for comparison
+                solo.append((await _ask(alone, asked[0], turn, done_text))[0])
+            await alone.context.close()
             pages = []
-            for _ in range(contexts):
+            for _ in plan:
                 context = await browser.new_context()
                 pages.append(await context.new_page())
             await asyncio.gather(*(page.goto(url) for page in pages))
             await asyncio.gather(*(page.get_by_role("textbox").first.wait_for(
                 timeout=ANSWER_TIMEOUT_MS) for page in pages))
-            for turn in range(rounds):
-                asked = [questions[(i + turn) % len(questions)] for i in range(contexts)]
+            cpu_before, started = cpu_seconds(app_pid), time.perf_counter()
+            for turn in range(len(plan[0]) if plan else 0):
                 results = await asyncio.gather(
-                    *(_ask(page, q, turn, done_text) for page, q in zip(pages, asked,
-                                                                        strict=True)),
+                    *(_ask(page, asked[turn], turn, done_text)
+                      for page, asked in zip(pages, plan, strict=True)),
                     return_exceptions=True)
-                for question, result in zip(asked, results, strict=True):
+                this_round = [answers[turn] for answers in expected]
+                for own, result in zip(this_round, results, strict=True):
                     if isinstance(result, BaseException):
-                        problems.append(f"round {turn + 1} {question!r}: {result!r}"[:300])
+                        problems.append(f"round {turn + 1} {own.question!r}: {result!r}"[:300])
                         continue
                     latencies.append(result[0])
                     problems += [f"round {turn + 1} {p}"
-                                 for p in check_page(question, result[1], expected, asked)]
+                                 for p in check_page(own, result[1], this_round)]
+            cpu_after, wall = cpu_seconds(app_pid), time.perf_counter() - started
         finally:
             await browser.close()
-    return {"latencies_ms": latencies, "problems": problems}
+    app_cpu = cpu_after - cpu_before if cpu_after is not None and cpu_before is not None else None
+    return {"latencies_ms": latencies, "solo_latencies_ms": solo, "problems": problems,
+            "rounds_wall_s": round(wall, 2),
+            "app_cpu_s": round(app_cpu, 2) if app_cpu is not None else None}
 
 
-def browser_load(root: Path, env: dict[str, str], log: Path, questions: Sequence[str],
-                 expected: dict[str, Answer], contexts: int, rounds: int,
+def browser_load(root: Path, env: dict[str, str], log: Path, plan: Sequence[Sequence[str]],
+                 expected: Sequence[Sequence[Answer]],
                  done_text: tuple[str, str]) -> dict[str, Any]:
-    """Start the app and run ``rounds`` of ``contexts`` simultaneous visitors."""
+    """Start the app and run the visitors of ``plan`` at once, round by round."""
     require_browser()
     with streamlit_server(root, env, log) as app:
-        result = asyncio.run(_browser_rounds(app.url, questions, expected, contexts, rounds,
-                                             done_text))
+        result = asyncio.run(_browser_rounds(app.url, plan, expected, done_text, app.pid))
         result["peak_rss_mb"] = peak_rss_mb(app.pid)
     result["answers"] = len(result["latencies_ms"])
-    result["expected_answers"] = contexts * rounds
+    result["expected_answers"] = sum(len(asked) for asked in plan)
     return result
 
 

@@ -4,7 +4,8 @@ Stages are timed by wrapping the pieces of :class:`HybridRetriever.search` on on
 instance for the duration of a measuring pass (nothing in ``retrieval.py`` changes): ``dense`` is
 ``dense_hits`` (the HNSW query), ``bm25`` is ``bm25_scores``, and ``fusion`` is the rest of
 ``search`` plus ``cap_per_article`` (BM25 top-k, the exact cosine of BM25-only candidates, which
-is a Chroma ``get`` and shown apart as ``exact``, the weighted sum and the sort). End to end is
+is a Chroma ``get`` and shown apart as ``exact``, the weighted sum and the sort); ``non_embed``
+is every stage but the query embedding, summed per question. End to end is
 the wall time of :meth:`Assistant.ask`, measured in separate passes with nothing wrapped.
 """
 
@@ -25,7 +26,7 @@ from practice_assistant.retrieval import HybridRetriever, cap_per_article
 from practice_assistant.settings import Settings
 from practice_assistant.store import IndexStore
 
-STAGES = ("embed", "safety", "dense", "bm25", "fusion", "exact", "compose")
+STAGES = ("embed", "safety", "dense", "bm25", "fusion", "exact", "compose", "non_embed")
 _WRAPPED = {"dense_hits": "dense", "bm25_scores": "bm25", "_exact_dense": "exact"}
 Progress = Callable[[str], None]
 
@@ -143,6 +144,8 @@ def stage_one(assistant: Any, question: str, out: dict[str, list[float]]) -> Non
     if passages:
         compose(text, passages)
     out["compose"].append(_ms(started))
+    out["non_embed"].append(sum(out[s][-1] for s in ("safety", "dense", "bm25", "fusion",
+                                                     "compose")))
 
 
 def expected_cited(golden: Sequence[Any], answers: Sequence[Any]) -> float:

@@ -31,6 +31,12 @@ def all_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
             checks.append({"target": f"10k: warm e2e p95 <= 2 x query-embedding p50 + 25 ms "
                                      f"({note})", "measured": e2e["p95"],
                            "limit": round(limit, 1), "met": e2e["p95"] <= limit})
+        if suffix and ten and ten.get("stages_best", {}).get("non_embed"):
+            rest, embed = ten["stages_best"]["non_embed"], ten["stages_best"]["embed"]
+            checks.append({"target": "10k, embedding tail set aside: p95 of all stages but "
+                                     "the embedding <= embed p50 + 25 ms (best of rounds)",
+                           "measured": rest["p95"], "limit": round(embed["p50"] + 25, 1),
+                           "met": rest["p95"] <= embed["p50"] + 25})
         one, hundred = sizes.get("1k"), sizes.get("100k")
         if one and hundred and one.get(f"e2e{suffix}") and hundred.get(f"e2e{suffix}"):
             limit = 1.5 * one[f"e2e{suffix}"]["p95"]
@@ -128,9 +134,13 @@ def load_report(result: dict[str, Any]) -> str:
     browser = result.get("browser")
     if browser:
         parts += ["### Simultaneous visitors in Chromium", _table(
-            ["answers", "time to full answer p50 / p95 (ms)", "problems", "app peak RSS MiB"],
+            ["answers", "time to full answer p50 / p95 (ms)",
+             "one visitor alone p50 / p95 (ms)", "problems", "app peak RSS MiB"],
             [[f"{browser['answers']}/{browser['expected_answers']}",
-              _pp(browser["summary"]), len(browser["problems"]), browser["peak_rss_mb"]]])]
+              _pp(browser["summary"]), _pp(browser["solo_summary"]),
+              len(browser["problems"]), browser["peak_rss_mb"]]])]
+        parts.append(f"The simultaneous rounds took {browser.get('rounds_wall_s')} s of wall "
+                     f"time, in which the app process used {browser.get('app_cpu_s')} CPU-s.")
         parts += [f"- {p}" for p in browser["problems"][:20]]
     service = result.get("service")
     if service:

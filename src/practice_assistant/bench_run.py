@@ -207,8 +207,10 @@ def run_load_bench(options: BenchOptions, settings: Settings,
         browser_load,
         comparable,
         concurrent_asks,
+        expected_answers,
         pick_questions,
         service_questions,
+        visitor_plan,
     )
     from practice_assistant.bench_query import bench_settings, ensure_practice_index
     from practice_assistant.embedding import load_embeddings
@@ -228,13 +230,15 @@ def run_load_bench(options: BenchOptions, settings: Settings,
     result: dict[str, Any] = {"machine": _machine(), "load_at_start": _load()}
     if options.contexts:
         questions = pick_questions(golden, expected, options.contexts)
+        plan = visitor_plan(questions, options.contexts, options.rounds)
         say(f"browser: {options.contexts} visitors x {options.rounds} rounds")
         browser = browser_load(options.app_root.resolve(),
                                app_env(store.root, bench_dir / "load-feedback.jsonl"),
-                               bench_dir / "load-streamlit.log", questions, expected,
-                               options.contexts, options.rounds,
+                               bench_dir / "load-streamlit.log", plan,
+                               expected_answers(sequential, plan),
                                (settings.consultation_text, NO_ANSWER_LEAD))
         browser["summary"] = Summary.of(browser["latencies_ms"]).__dict__
+        browser["solo_summary"] = Summary.of(browser["solo_latencies_ms"]).__dict__
         browser["questions"] = questions
         result["browser"] = browser
     if options.threads:

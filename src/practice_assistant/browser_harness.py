@@ -65,6 +65,17 @@ def rss_mb(pid: int) -> float | None:
     return _status_mb(pid, "VmRSS")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time the process has used so far, or None when it cannot be read."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _status_mb(pid: int, field: str) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench_ingest.add_argument("--corpus", type=Path, help="a folder of articles")
     bench_ingest.add_argument("--limit", type=int, help="only the first N dataset documents")
     bench_ingest.add_argument("--json", action="store_true", help="one JSON object per source")
+    from practice_assistant.bench_cli import add_bench_parsers
+
+    add_bench_parsers(bench_sub)  # `bench query`, `bench load`
     return parser
 
 
@@ -203,6 +206,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from practice_assistant.safety import SafetyRouter
 
     retrievers = tuple(args.retriever or RETRIEVERS)
+    given = args.dataset or args.golden
+    if not given.exists():
+        print(f"error: no such file or folder: {given}", file=sys.stderr)
+        return EXIT_USAGE
     embeddings = load_embeddings()
     safety = SafetyRouter(embeddings)
     try:
@@ -245,7 +252,9 @@ def _eval_routing(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
-    benches = {"ingest": _bench_ingest}
+    from practice_assistant.bench_cli import bench_handlers
+
+    benches = {"ingest": _bench_ingest, **bench_handlers()}
     return benches[args.bench_command](args, settings)
 
 

@@ -155,9 +155,11 @@ class LLMAnswerer:
         text = _text(reply.content).strip().strip('"“”').strip()
         words = set(content_words(text))
         own = set(content_words(question))
-        # Usable: short, and keeps the visitor's own words (not an echo of an earlier question).
-        if (not text or len(text.split()) > REWRITE_MAX_WORDS or not words
-                or (own and not words & own)):
+        added = words - own
+        # Usable: short, keeps the visitor's words, and adds only words from earlier questions
+        # (an echo adds nothing; an invented topic adds words nobody wrote).
+        if (not text or len(text.split()) > REWRITE_MAX_WORDS or (own and not words & own)
+                or not added or not added <= set(content_words(" ".join(history)))):
             return ruled
         return text
 

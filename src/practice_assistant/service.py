@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -127,11 +127,6 @@ class Assistant:
         log.info("route=%s chars=%d citations=%d total_ms=%.1f", answer.route, len(text),
                  len(answer.citations), timings["total"])
         return replace(answer, notice=notice, timings_ms=timings)
-
-    def stream(self, answer: Answer) -> Iterator[str]:
-        """Yield the answer in word-sized pieces for `st.write_stream`."""
-        for piece in answer.answer.split(" "):
-            yield piece + " "
 
     def _standalone(self, text: str, history: Sequence[str]) -> str:
         if not any(h.strip() for h in history):
