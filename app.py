@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from practice_assistant.app_service import build_assistant
 from practice_assistant.models import Answer
 from practice_assistant.privacy import configure_logging, record_feedback
+from practice_assistant.service import IndexMissingError
 from practice_assistant.settings import Settings
 from practice_assistant.ui import STARTERS, crisis_line, escape_visitor_text
 
@@ -15,7 +18,10 @@ from practice_assistant.ui import STARTERS, crisis_line, escape_visitor_text
 def assistant_for_process():
     """Model and index load once per process, shared by every visitor session."""
     configure_logging()
-    return build_assistant(Settings())
+    assistant = build_assistant(Settings())
+    with contextlib.suppress(IndexMissingError):  # then the page says how to ingest
+        assistant.retriever()  # load the index now, not on the first visitor's question
+    return assistant
 
 
 assistant = assistant_for_process()
@@ -24,6 +30,11 @@ st.set_page_config(page_title=f"{settings.practice_name} · Assistant", page_ico
 st.title(f"{settings.practice_name}")
 st.caption("I'm an automated assistant, not a therapist. I share the practice's articles and "
            "can help you book a consultation. In a crisis, call or text 988, or call 911.")
+try:
+    assistant.retriever()
+except IndexMissingError as missing:
+    st.error(f"The assistant is not ready yet: {missing}")
+    st.stop()
 
 state = st.session_state
 state.setdefault("turns", [])
