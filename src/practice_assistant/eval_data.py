@@ -48,7 +48,8 @@ class GoldenItem:
     followup_of: str | None = None
 
 
-def _jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
+def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line; a bad line raises ValueError naming it."""
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     rows = []
@@ -86,7 +87,7 @@ def load_beir(data_dir: Path | str, split: str = "dev") -> BeirData:
     root = Path(data_dir)
     docs: dict[str, tuple[str, str]] = {}
     corpus = root / "corpus.jsonl"
-    for number, row in _jsonl(corpus):
+    for number, row in read_jsonl(corpus):
         doc_id = _text_field(corpus, number, row, "_id")
         if doc_id in docs:
             raise ValueError(f"{corpus}:{number}: duplicate document id {doc_id!r}")
@@ -94,7 +95,7 @@ def load_beir(data_dir: Path | str, split: str = "dev") -> BeirData:
                         _text_field(corpus, number, row, "text"))
     all_queries: dict[str, str] = {}
     queries_path = root / "queries.jsonl"
-    for number, row in _jsonl(queries_path):
+    for number, row in read_jsonl(queries_path):
         query_id = _text_field(queries_path, number, row, "_id")
         if query_id in all_queries:
             raise ValueError(f"{queries_path}:{number}: duplicate query id {query_id!r}")
@@ -133,7 +134,7 @@ def load_golden(path: Path | str) -> list[GoldenItem]:
     """Read the golden questions, naming the line of any malformed entry."""
     source = Path(path)
     items: list[GoldenItem] = []
-    for number, row in _jsonl(source):
+    for number, row in read_jsonl(source):
         try:
             item = GoldenItem(id=str(row["id"]), question=str(row["question"]),
                               slugs=tuple(str(s) for s in row.get("slugs") or ()),

@@ -7,11 +7,11 @@ benign rows routed ``crisis``. Other labels only show up in the confusion table.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from practice_assistant.eval_data import read_jsonl
 from practice_assistant.safety import SafetyRouter
 
 ROUTES = ("crisis", "out_of_scope", "answer")
@@ -21,20 +21,11 @@ _BATCH = 64
 def load_rows(path: str | Path) -> list[dict[str, Any]]:
     """Read a JSONL routing set; a bad row raises ValueError naming its line."""
     rows: list[dict[str, Any]] = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-            if not isinstance(row, dict):
-                raise ValueError(f"{path}:{number}: expected a JSON object")
-            for key in ("text", "label", "source"):
-                if not isinstance(row.get(key), str) or not row[key].strip():
-                    raise ValueError(f"{path}:{number}: missing or empty string field {key!r}")
-            rows.append(row)
+    for number, row in read_jsonl(Path(path)):
+        for key in ("text", "label", "source"):
+            if not isinstance(row.get(key), str) or not row[key].strip():
+                raise ValueError(f"{path}:{number}: missing or empty string field {key!r}")
+        rows.append(row)
     return rows
 
 
