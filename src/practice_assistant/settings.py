@@ -49,7 +49,10 @@ class Settings(BaseSettings):
     retriever: str = "hybrid"
     top_k: int = 5
     max_chunks_per_article: int = 2
-    relevance_floor: float = 0.30
+    relevance_floor: float = Field(
+        default=0.28,
+        description="Cosine floor for answering: the midpoint between the golden set's best "
+                    "unanswerable (0.169) and worst answerable (0.389) question.")
 
     consultation_text: str = "Book a free 15-minute consultation"
     consultation_url: str = "https://www.connectedhealingtherapy.com/contact"
