@@ -53,7 +53,8 @@ def test_chained_followups_keep_the_first_topic():
 @pytest.mark.slow
 def test_rule_does_not_lower_followup_hit_at_3(assistant):
     """hit@3 of the golden follow-ups with the rule is at least as good as without it."""
-    from practice_assistant.answer_eval import followup_hit_rates, load_golden
+    from practice_assistant.answer_eval import followup_hit_rates
+    from practice_assistant.eval_data import load_golden
 
     rates = followup_hit_rates(assistant, load_golden(ROOT / "eval" / "golden.jsonl"))
     followups = rates["followups"]

@@ -12,10 +12,10 @@ import json
 import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from practice_assistant.eval_data import GoldenItem, load_golden
 from practice_assistant.followup import carry_topic
 from practice_assistant.generate import Drafted
 from practice_assistant.models import Answer, Chunk, Passage
@@ -25,31 +25,7 @@ from practice_assistant.verify import Verifier
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
-@dataclass(frozen=True)
-class GoldenRow:
-    id: str
-    question: str
-    slugs: tuple[str, ...]
-    answerable: bool
-    followup_of: str | None = None
-
-
-def load_golden(path: Path) -> list[GoldenRow]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            rows.append(GoldenRow(str(data["id"]), str(data["question"]),
-                                  tuple(data.get("slugs", ())), bool(data.get("answerable", True)),
-                                  data.get("followup_of")))
-        except (ValueError, KeyError) as error:
-            raise ValueError(f"{path}:{n}: not a golden row ({error})") from error
-    return rows
-
-
-def history_for(row: GoldenRow, rows: Sequence[GoldenRow]) -> list[str]:
+def history_for(row: GoldenItem, rows: Sequence[GoldenItem]) -> list[str]:
     """The earlier question a follow-up leans on, as the visitor's history."""
     by_id = {r.id: r for r in rows}
     chain: list[str] = []
@@ -60,7 +36,7 @@ def history_for(row: GoldenRow, rows: Sequence[GoldenRow]) -> list[str]:
     return chain
 
 
-def followup_hit_rates(assistant: Any, rows: Sequence[GoldenRow], k: int = 3) -> dict[str, Any]:
+def followup_hit_rates(assistant: Any, rows: Sequence[GoldenItem], k: int = 3) -> dict[str, Any]:
     """hit@k of retrieval with and without the follow-up rule.
 
     Follow-ups get their golden parent as history; the other answerable questions get the row
@@ -96,7 +72,7 @@ def followup_hit_rates(assistant: Any, rows: Sequence[GoldenRow], k: int = 3) ->
     return result
 
 
-def evaluate_mode(assistant: Any, rows: Sequence[GoldenRow], verifier: Verifier,
+def evaluate_mode(assistant: Any, rows: Sequence[GoldenItem], verifier: Verifier,
                   drafts: list[Drafted] | None = None) -> dict[str, Any]:
     """Ask every answerable golden question (follow-ups with their history) and score."""
     supported: list[float] = []
