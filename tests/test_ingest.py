@@ -68,3 +68,20 @@ def test_failed_file_keeps_its_previous_version_served(tmp_path, corpus_copy, em
     assert report.failed and report.plan.removed == ()
     held = indexed_articles(store.open_collection(store.current().version))
     assert "what-is-emdr-therapy" in held
+
+
+def test_previous_version_survives_a_new_ingest_for_readers_still_holding_it(
+        tmp_path, corpus_copy, embeddings):
+    import os
+
+    store = IndexStore(tmp_path / "index")
+    versions = tmp_path / "index" / "versions"
+    emdr = corpus_copy / "what-is-emdr-therapy.md"
+    made = []
+    for n in range(3):
+        for folder in versions.glob("*"):
+            os.utime(folder, (0, 0))  # old enough that only being kept protects it
+        emdr.write_text(emdr.read_text() + f"\nClosing sentence number {n} about EMDR.\n")
+        made.append(run_ingest([corpus_copy], store, embeddings).version)
+    assert store.open_collection(made[1]).count() > 0
+    assert sorted(p.name for p in versions.iterdir()) == sorted(made[1:])

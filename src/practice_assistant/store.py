@@ -109,6 +109,7 @@ class IndexStore:
         """Point readers at ``version`` (atomic), then prune versions older than the previous."""
         record = IndexVersion(version=version, created=datetime.now(UTC).isoformat(),
                               articles=articles, chunks=chunks, model=model)
+        previous = self.current()
         if self.chroma_url:
             self._write_remote_marker(record)
         else:
@@ -117,7 +118,7 @@ class IndexStore:
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
             os.replace(tmp, self.root / MARKER)
-        self._prune(keep={version})
+        self._prune(keep={version} | ({previous.version} if previous else set()))
         return record
 
     def discard(self, version: str) -> None:
