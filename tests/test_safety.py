@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from practice_assistant.app_service import build_router
 from practice_assistant.models import RouteDecision
 from practice_assistant.safety import (
     SafetyRouter,
@@ -20,16 +21,25 @@ from practice_assistant.settings import Resource, Settings
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-@pytest.fixture(scope="module")
-def router() -> SafetyRouter:
-    from practice_assistant.embedding import load_embeddings
+class BrokenEmbeddings:
+    """A model that fails on every call, as a crashed or missing model would."""
 
-    return SafetyRouter(load_embeddings())
+    def embed_query(self, text: str) -> list[float]:
+        raise RuntimeError("model is down")
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        raise RuntimeError("model is down")
+
+
+@pytest.fixture(scope="module")
+def router(embeddings) -> SafetyRouter:
+    return build_router(embeddings)
 
 
 @pytest.fixture(scope="module")
 def patterns_only() -> SafetyRouter:
-    return SafetyRouter(None)
+    """The shipped router with a broken model: only the rules (and scope) can decide."""
+    return build_router(BrokenEmbeddings())
 
 
 @pytest.fixture
@@ -127,12 +137,12 @@ def test_long_message_is_checked_in_windows():
     assert windows("Short message. Nothing more.") == []
 
 
-def test_paraphrase_without_keywords_is_caught_by_embeddings(router, patterns_only):
+def test_paraphrase_without_keywords_is_caught_by_the_classifier(router):
     message = "Tonight I finally go through with it so I stop being a problem for everyone."
-    assert patterns_only.route(message) is None
+    assert router.rules(message) is None
     decision = router.route(message)
     assert decision is not None and decision.route == "crisis"
-    assert decision.reason.startswith("exemplar similarity")
+    assert decision.reason.startswith("classifier: p=")
 
 
 def test_crisis_decisions_explain_themselves(router):

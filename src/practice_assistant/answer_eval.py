@@ -180,8 +180,8 @@ def run_answer_eval(settings: Any, golden: Path, limit: int | None = None) -> di
         drafts: list[Drafted] = []
         answerer = LLMAnswerer(chat_model, verifier, settings.llm_timeout_s,
                                settings.practice_name, observer=drafts.append)
-        llm = Assistant(settings, extractive.embeddings, store=extractive.store,
-                        safety=extractive.safety, answerer=answerer)
+        llm = Assistant(settings, extractive.embeddings, extractive.safety, extractive.store,
+                        answerer=answerer)
         report["llm"] = {"model": settings.llm_model, "base_url": settings.llm_base_url,
                          **evaluate_mode(llm, rows, verifier, drafts)}
     return report

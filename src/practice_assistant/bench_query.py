@@ -165,7 +165,6 @@ def bench_sizes(indexes: dict[str, Settings], golden: Sequence[Any], rounds: int
     size alike and ratios between sizes stay meaningful on a busy machine.
     """
     from practice_assistant.app_service import build_assistant
-    from practice_assistant.service import Assistant
 
     assistants: dict[str, Any] = {}
     load_s: dict[str, float] = {}
@@ -173,8 +172,7 @@ def bench_sizes(indexes: dict[str, Settings], golden: Sequence[Any], rounds: int
         if progress:
             progress(f"{label}: loading the retriever")
         first = next(iter(assistants.values()), None)
-        assistant = build_assistant(settings) if first is None else Assistant(
-            settings, first.embeddings, safety=first.safety)  # what build_assistant makes
+        assistant = build_assistant(settings, first.embeddings if first else None)
         started = time.perf_counter()
         assistant.retriever()
         load_s[label] = round(_ms(started) / 1000, 2)

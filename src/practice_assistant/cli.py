@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from practice_assistant.privacy import configure_logging
+from practice_assistant.safety_model import DEFAULT_MODEL
+from practice_assistant.safety_sources import RoutingData
 from practice_assistant.settings import Settings
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -60,8 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
                           help="with --golden: also check every composed answer")
 
     routing = sub.add_parser("eval-routing", help="crisis routing recall and false positives")
-    routing.add_argument("--dataset", type=Path, required=True, help="JSONL: text, label, source")
+    what = routing.add_mutually_exclusive_group(required=True)
+    what.add_argument("--dataset", type=Path, help="JSONL: text, label, source (the shipped "
+                      "router routes it)")
+    what.add_argument("--leave-one-source-out", action="store_true",
+                      help="for each source, fit and tune the classifier without it, then "
+                           "route it: the honest held-out figures")
+    _add_routing_data(routing)
+    routing.add_argument("--source", action="append", metavar="NAME",
+                         help="with --leave-one-source-out: only these held-out sources")
     routing.add_argument("--json", action="store_true")
+
+    train = sub.add_parser("train-safety", help="fit the crisis classifier the router ships")
+    _add_routing_data(train)
+    train.add_argument("--out", type=Path, default=DEFAULT_MODEL,
+                       help=f"where to write the model (default {DEFAULT_MODEL.name} in the "
+                            "package)")
 
     answers = sub.add_parser("eval-answers",
                              help="extractive vs LLM answers on the golden questions")
@@ -83,6 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_routing_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bank", type=Path, default=Path("training/crisis"),
+                        help="the hand-written bank (default training/crisis)")
+    parser.add_argument("--shared-data", type=Path, default=Path("../shared/data/crisis"),
+                        help="the public crisis sets, read in place (default "
+                             "../shared/data/crisis; skipped with a note when absent)")
+    parser.add_argument("--golden", type=Path, default=Path("eval/golden.jsonl"),
+                        help="the golden questions, a benign source")
+    parser.add_argument("--cache", type=Path, default=Path("var/cache/safety-embeddings.npz"),
+                        help="embedding cache, so repeated runs embed each text once")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -92,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.verbose)
     settings = Settings()
     handlers = {"ingest": _ingest, "ask": _ask, "eval": _eval, "eval-routing": _eval_routing,
+                "train-safety": _train_safety,
                 "bench": _bench,
                 "eval-answers": _eval_answers}
     return handlers[args.command](args, settings)
@@ -130,7 +160,6 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ingest_paths(args: argparse.Namespace, settings: Settings, paths: list[Path],
                   site: Any = None) -> int:
-    import dataclasses
     from urllib.parse import urlparse
 
     from ingest.pipeline import run_ingest
@@ -236,18 +265,68 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _eval_routing(args: argparse.Namespace, settings: Settings) -> int:
-    from practice_assistant.embedding import load_embeddings
-    from practice_assistant.routing_eval import evaluate_routing, format_table, load_rows
-    from practice_assistant.safety import SafetyRouter
+def _routing_data(args: argparse.Namespace) -> RoutingData | None:
+    if not args.bank.is_dir():
+        print(f"error: no such folder: {args.bank}", file=sys.stderr)
+        return None
+    shared = args.shared_data if args.shared_data.is_dir() else None
+    if shared is None:
+        print(f"note: {args.shared_data} is absent: only the bank and golden questions are used",
+              file=sys.stderr)
+    return RoutingData(args.bank, shared, args.golden, args.cache)
 
+
+def _eval_routing(args: argparse.Namespace, settings: Settings) -> int:
+    from practice_assistant.app_service import build_router
+    from practice_assistant.embedding import load_embeddings
+    from practice_assistant.routing_eval import (
+        evaluate_routing,
+        format_held_out,
+        format_table,
+        held_out_by_source,
+        load_rows,
+    )
+
+    if args.leave_one_source_out:
+        data = _routing_data(args)
+        if data is None:
+            return EXIT_USAGE
+        try:
+            results = held_out_by_source(data, load_embeddings(), sources=args.source)
+        except (OSError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.json:
+            print(json.dumps([{**dataclasses.asdict(r), "recall": r.recall,
+                               "false_positive_rate": r.false_positive_rate} for r in results]))
+        else:
+            print(format_held_out(results))
+        return EXIT_OK
     try:
         rows = load_rows(args.dataset)
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    result = evaluate_routing(rows, SafetyRouter(load_embeddings()))
+    result = evaluate_routing(rows, build_router(load_embeddings()))
     print(json.dumps(result) if args.json else format_table(result))
+    return EXIT_OK
+
+
+def _train_safety(args: argparse.Namespace, settings: Settings) -> int:
+    from practice_assistant.embedding import load_embeddings
+    from practice_assistant.routing_eval import train_shipped_model
+
+    data = _routing_data(args)
+    if data is None:
+        return EXIT_USAGE
+    try:
+        model = train_shipped_model(data, load_embeddings(), args.out)
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {args.out}: threshold {model.threshold:.3f}, "
+          f"{len(model.lexical.vocabulary)} lexical features, signals {', '.join(model.signals)}; "
+          f"trained on {', '.join(model.sources)}")
     return EXIT_OK
 
 

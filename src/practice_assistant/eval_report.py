@@ -153,6 +153,7 @@ def run_answer_checks(golden_path: Path | str = Path("eval/golden.jsonl"), *,
                       settings: Any | None = None, eval_dir: Path | str = DEFAULT_EVAL_DIR,
                       safety: Any | None = None) -> list[AnswerFailure]:
     """Index the corpus under ``eval_dir`` (not the serving index) and check every answer."""
+    from practice_assistant.app_service import build_router
     from practice_assistant.eval_data import build_golden_index
     from practice_assistant.evaluation import load_golden
     from practice_assistant.service import Assistant
@@ -165,7 +166,7 @@ def run_answer_checks(golden_path: Path | str = Path("eval/golden.jsonl"), *,
         embeddings = load_embeddings()
     corpus = Path(corpus_dir or settings.corpus_dir)
     store = build_golden_index(corpus, embeddings, Path(eval_dir))
-    assistant = Assistant(settings, embeddings, store=store, safety=safety)
+    assistant = Assistant(settings, embeddings, safety or build_router(embeddings), store)
     return check_answers(assistant, load_golden(golden_path), corpus)
 
 

@@ -265,6 +265,7 @@ def run_golden_eval(golden_path: Path | str = Path("eval/golden.jsonl"),
     """Evaluate on the golden questions; follow-ups are skipped, and an unanswerable question
     scores 1.0 on every metric when the assistant (with ``safety``, if given) routes it to
     no_answer or out_of_scope."""
+    from practice_assistant.app_service import build_router
     from practice_assistant.service import Assistant
 
     if k < 10:
@@ -287,7 +288,7 @@ def run_golden_eval(golden_path: Path | str = Path("eval/golden.jsonl"),
     for setting in retrievers:
         kwargs = _setting_kwargs(setting, options)
         assistant = Assistant(settings.model_copy(update={"retriever": kwargs["mode"]}),
-                              embeddings, store=store, safety=safety)
+                              embeddings, safety or build_router(embeddings), store)
         retriever = assistant.retriever()
         if len(kwargs) > 1:
             retriever = HybridRetriever(retriever.collection, embeddings, **kwargs)

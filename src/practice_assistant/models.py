@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Route = Literal["answer", "no_answer", "out_of_scope", "crisis"]
+Route = Literal["answer", "no_answer", "out_of_scope", "crisis", "error"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ class Answer:
     resources: tuple[dict[str, str], ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     signal: str | None = None
+    reason: str | None = None
     notice: str | None = None
     fallback: str | None = None
 

@@ -1,4 +1,8 @@
-"""Measure safety routing on a labelled JSONL set: crisis recall and benign false positives.
+"""Measure safety routing: on a labelled JSONL set, and held out by source.
+
+:func:`evaluate_routing` routes a labelled set with a given router (the shipped one, usually).
+:func:`held_out_by_source` is the honest figure: for each source, a router whose classifier was
+fitted and tuned without that source routes it. :func:`train_shipped_model` fits on all sources.
 
 Rows are ``{"text", "label", "source"}`` with labels such as ``crisis``, ``benign`` and
 ``unsafe-other``. Recall counts crisis rows routed ``crisis``; the false-positive rate counts
@@ -7,12 +11,27 @@ benign rows routed ``crisis``. Other labels only show up in the confusion table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from practice_assistant.embedding import CachingEmbeddings
 from practice_assistant.eval_data import read_jsonl
-from practice_assistant.safety import SafetyRouter
+from practice_assistant.safety import SafetyRouter, message_units, rule_decision
+from practice_assistant.safety_model import CrisisModel
+from practice_assistant.safety_sources import LabelledMessage, RoutingData, load_all
+from practice_assistant.safety_train import (
+    DEFAULT_OPTIONS,
+    HeldOut,
+    Pieces,
+    TrainOptions,
+    embed_pieces,
+    leave_one_source_out,
+    train_model,
+)
 
 ROUTES = ("crisis", "out_of_scope", "answer")
 _BATCH = 64
@@ -94,3 +113,58 @@ def _rate(hits: int, total: int) -> float | None:
 
 def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
+
+
+def _prepared(data: RoutingData, embeddings: Embeddings
+              ) -> tuple[list[LabelledMessage], Pieces, np.ndarray, CachingEmbeddings]:
+    """Rows, their embedded pieces (cached on disk) and which of them the rules catch."""
+    rows = load_all(data.bank, data.shared_crisis, data.golden)
+    if not rows:
+        raise ValueError(f"no labelled messages under {data.bank}")
+    cached = CachingEmbeddings(embeddings, data.cache)
+    pieces = embed_pieces(rows, lambda texts: np.asarray(cached.embed_documents(list(texts)),
+                                                         dtype=np.float32), message_units)
+    cached.save()
+    caught = np.array([rule_decision(row.text) is not None for row in rows])
+    return rows, pieces, caught, cached
+
+
+def train_shipped_model(data: RoutingData, embeddings: Embeddings, out: Path,
+                        options: TrainOptions = DEFAULT_OPTIONS) -> CrisisModel:
+    """Fit on every source and write the model the router ships with."""
+    rows, pieces, caught, _ = _prepared(data, embeddings)
+    model = train_model(rows, pieces, caught, options)
+    model.save(out)
+    return model
+
+
+def held_out_by_source(data: RoutingData, embeddings: Embeddings,
+                       options: TrainOptions = DEFAULT_OPTIONS,
+                       sources: Sequence[str] | None = None) -> list[HeldOut]:
+    """Every source routed by the full router (rules, classifier) fitted and tuned without it."""
+    rows, pieces, caught, cached = _prepared(data, embeddings)
+
+    def route(model: CrisisModel, row: LabelledMessage) -> tuple[bool, str]:
+        router = SafetyRouter(cached, model)
+        if router.rules(row.text) is not None:
+            return True, "rules"
+        detection = router.detect(row.text)
+        return bool(detection is not None and detection.fires), "classifier"
+
+    return leave_one_source_out(rows, pieces, caught, route, options, sources)
+
+
+def format_held_out(results: Sequence[HeldOut]) -> str:
+    """The held-out figures as a Markdown table: one row per source left out."""
+    lines = ["| held-out source | crisis recall | by rules / classifier | benign false "
+             "positives | other labels routed crisis | threshold |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        recall = f"{r.recall:.3f} ({r.crisis_caught}/{r.crisis})" if r.crisis else "-"
+        fpr = (f"{r.false_positive_rate:.3f} ({r.benign_flagged}/{r.benign})" if r.benign
+               else "-")
+        other = f"{r.report_only_flagged}/{r.report_only}" if r.report_only else "-"
+        layers = f"{r.by_rules} / {r.by_classifier}" if r.crisis else "-"
+        lines.append(f"| {r.source} | {recall} | {layers} | {fpr} | {other} | "
+                     f"{r.threshold:.3f} |")
+    return "\n".join(lines)

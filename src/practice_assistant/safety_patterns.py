@@ -57,15 +57,27 @@ def sentence_of(text: str, start: int, end: int) -> str:
     return text[left + 1:min(rights) if rights else len(text)]
 
 
+# "no thoughts of", "not having any thoughts about", "I'm not going to", "I would never": a
+# denial that leads into the phrase from further back than two words, in the same clause.
+_DENIAL_LEAD = re.compile(
+    r"\b(?:no|not|never|without|don'?t|do not|dont|denies?|denied)\b(?: \w+){0,4} "
+    r"(?:thoughts?|ideas?|intent\w*|plans?|urges?|desires?|wish(?:es)?|history) "
+    r"(?:of|about|to|toward|or)(?: \w+)?$|"
+    r"\b(?:not|never|n'?t) (?:going|gonna|planning|about|trying) to$|"
+    r"\b(?:would|will|could) never(?: ever)?$|\bnot (?:thinking|talking) (?:of|about)$|"
+    r"\bnot considering$|\b(?:don'?t|do not|dont|never) (?:want|wanna|plan|intend|mean) to$")
+
+
 def is_negated(text: str, start: int, end: int) -> bool:
-    """A negator inside the match or in the two words before it, within the same clause."""
-    before = text[max(0, start - 60):start]
+    """A negator inside the match or in the two words before it, within the same clause,
+    or a denial such as "no thoughts of" leading into it."""
+    before = text[max(0, start - 80):start]
     for mark in (".", "!", "?", ";", ",", " but ", " and "):
         cut = before.rfind(mark)
         if cut != -1:
             before = before[cut + len(mark):]
     window = " ".join(before.split()[-2:]) + " " + text[start:end]
-    return bool(_NEGATOR.search(window))
+    return bool(_NEGATOR.search(window)) or bool(_DENIAL_LEAD.search(before.strip()))
 
 
 def is_definitional(text: str) -> bool:

@@ -21,6 +21,10 @@ _CRISIS_OPENINGS = {
                      "have to sort this out alone.",
     "danger_to_others": "It sounds like things feel very intense right now. If you feel you might "
                         "hurt someone, or someone is in danger, please reach out for help now.",
+    "passive_ideation": "Thank you for telling me. Feeling that you'd rather not be here, or "
+                        "that you're a weight on the people around you, is heavy to carry, and "
+                        "you don't have to carry it alone. You deserve to talk it through with a "
+                        "real person, even if you're not in danger right now.",
     "concern_for_other": "It's frightening when someone you care about may be in danger, and "
                          "you're doing the right thing by looking for help.",
 }

@@ -95,7 +95,7 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"\b(?:end(?:ing|ed)?|take|taking|took|took away) (?:my|my own) (?:life|existence)\b|"
           r"\bend(?:ing)? it all\b|\bend (?:it|everything|things) (?:tonight|today|for good|"
           r"once and for all)\b|\bend my (?:suffering|misery|pain) (?:for good|forever|"
-          r"permanently)"),
+          r"permanently)", negatable=True),
     _rule("suicide_ideation", "want to die",
           r"\b(?:want|wanna|wanted|wanting|ready|wish|wishing|deserve|hope|long|longing|need|"
           r"would like|praying) (?:to )?(?:just |simply |finally )?die\b|"
@@ -162,6 +162,119 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"\b(?:want|wish|wishing|need) to (?:stop existing|cease to exist|not exist|"
           r"disappear forever|disappear for good|vanish forever)\b|"
           r"\bwish i (?:didn'?t|did not) exist\b"),
+    # --- imminence, plans and preparation (by construct: means at hand, a dangerous place,
+    # a chosen time, goodbyes, notes), and passive wishes not to exist or to be a burden
+    _rule("suicide_ideation", "means at hand",
+          r"\b(?:{PILLS}|(?:the |a |my |his |dad'?s )?(?:gun|pistol|rifle|revolver|rope|noose|"
+          r"razor|blade|knife|belt|cord|bottle)s?)\b[^.?!]{0,40}\b(?:in front of me|in my (?:hand|"
+          r"hands|lap|pocket|palm)|next to me|beside me|on my (?:lap|desk|bed|nightstand)|"
+          r"(?:is |are )?(?:loaded|ready|counted out|lined up|laid out|tied)\b)|"
+          r"\b(?:holding|counted out|lined up|laid out|staring at|looking at) (?:all )?(?:the |my |"
+          r"a |his |these )?(?:{PILLS}|gun|pistol|rifle|rope|noose|razor|blade)\b",
+          negatable=True,
+          exclude=r"\b(?:vitamins?|prescribed dose|as prescribed|cooking|recipe|hunting trip|"
+                  r"range|cleaning (?:it|my gun)|gun safe|for my (?:headache|cold))\b"),
+    _rule("suicide_ideation", "at a dangerous place",
+          r"\b(?:{IM}|i'?ve been|i have been|sitting|standing|been standing|been sitting) "
+          r"(?:\w+ ){0,2}(?:on|at|by|near) (?:the |a |this )?(?:edge of (?:the |a )?)?(?:bridge|"
+          r"roof|rooftop|ledge|cliff|overpass|train tracks|tracks|railway|platform edge|"
+          r"edge of the platform|top of the (?:building|parking garage|car park|stairwell))\b"
+          r"[^.?!]{0,60}\b(?:looking down|the water|jump|fall|edge|tonight|now|goodbye|end it|"
+          r"train)\b|"
+          r"\b(?:car|engine) (?:is )?running in (?:the|a|my) (?:closed |shut )?garage\b",
+          exclude=r"\b(?:view|sunset|photos?|pictures?|picnic|fixing|repair\w*|gutters?|party|"
+                  r"bar|tour|hike|hiking|commute|wedding|bungee)\b"),
+    _rule("suicide_ideation", "goodbyes and a last night",
+          r"\b(?:said|saying|say) (?:all )?(?:of )?my goodbyes\b|\bthis is goodbye\b|"
+          r"\b(?:this is|tonight is|today is|it'?s) my (?:last|final) (?:night|day|sunset|"
+          r"breath)\b|\bmy (?:last|final) (?:night|day|breaths?) (?:alive|on earth|here)\b|"
+          r"\b(?:tell|let) (?:my \w+|them|everyone) (?:i'?m sorry|i love (?:them|her|him|you))"
+          r"[^.?!]{0,30}\b(?:when i'?m gone|after i'?m gone|after tonight|for me)\b|"
+          r"\b(?:won'?t|will not|not going to) (?:be (?:here|alive|around)|wake up|make it) "
+          r"(?:to see |by |in the )?(?:morning|tomorrow|sunrise|the weekend|christmas|"
+          r"my birthday)\b",
+          exclude=r"\b(?:vacation|trip|move|moving|job|party|visit|holiday|flight|leaving for|"
+                  r"last night of (?:the|our) (?:trip|vacation|holiday))\b"),
+    _rule("suicide_ideation", "a chosen time and notes",
+          r"\b(?:picked|chosen|chose|set|decided on|marked) (?:a|the) (?:date|day|time|night)\b"
+          r"[^.?!]{0,60}\b(?:notes?|letters?|goodbyes?|end it|do it|go through with)|"
+          r"\b(?:wrote|written|writing|left|leaving|drafted) (?:a |my |the |all the |all my )?"
+          r"(?:suicide )?notes?\b[^.?!]{0,40}\b(?:for (?:my|when|after)|to my|everyone|family|"
+          r"kids|goodbye)|\bsuicide note|\b(?:updated|wrote|finished|signed) my will\b"
+          r"[^.?!]{0,60}\b(?:before i|so (?:they|nobody|no one)|goodbye|gone)",
+          negatable=True),
+    _rule("suicide_ideation", "method research",
+          r"\b(?:which|what|whats|what'?s the) (?:way|method|methods|option)s? (?:\w+ ){0,3}"
+          r"(?:hurt|hurts|painful|pain)\w* (?:the )?(?:least|less)\b|\bhurt (?:the )?least\b"
+          r"[^.?!]{0,30}\b(?:die|dying|go|end|method|way)\b|"
+          r"\b(?:researched|researching|looked up|looking up|googled|googling|reading about)\b"
+          r"[^.?!]{0,50}\b(?:ways to die|how to die|lethal|overdose|fatal|survivable|"
+          r"how (?:many|much) (?:it|\w+) would take|how long it takes to (?:die|bleed out|"
+          r"drown|suffocate))\b|"
+          r"\bhow long (?:does it take|would it take|until you) (?:to )?(?:bleed out|die|drown|"
+          r"suffocate|pass out and die)\b|"
+          r"\b(?:would|will|could) (?:a fall|the fall|jumping|it) (?:from|off) [^.?!]{0,40}"
+          r"\b(?:kill|be (?:fatal|survivable|enough))\b",
+          negatable=True),
+    _rule("suicide_ideation", "formal intent",
+          r"\b(?:formulated|formed|made|have|developed|finali[sz]ed) (?:a |the )?(?:\w+ )?"
+          r"plan (?:to|for) (?:end|ending|take|taking|terminate|terminating|conclude) "
+          r"(?:my|my own) (?:life|existence)\b|"
+          r"\b(?:terminate|terminating|conclude|concluding|cease|extinguish) (?:my|my own) "
+          r"(?:life|existence)\b|\bsuicidal (?:ideation|intent|plan|thoughts?)\b",
+          negatable=True),
+    _rule("suicide_ideation", "sleep and not wake",
+          r"\b(?:go to sleep|fall asleep|sleep|close my eyes|drift off) and (?:just )?"
+          r"(?:stay asleep|never (?:wake|open)|not (?:wake|open)|sleep forever|be gone)\b|"
+          r"\b(?:sleep|asleep) (?:forever|for good|permanently)\b|"
+          r"\b(?:wish|want|hope)\w* (?:i|to) (?:could )?(?:just )?(?:not wake up|never wake up|"
+          r"stop waking up|disappear|vanish|cease|not exist|stop existing|be erased)\b",
+          negatable=True,
+          exclude=r"\b(?:weekend|saturday|sunday|vacation|alarm|nap|jet lag|lol|haha)\b|"
+                  r"disappear (?:for|into) (?:a|the) (?:week|weekend|day|hour|mountains|woods|"
+                  r"cabin|beach)"),
+    _rule("suicide_ideation", "burden",
+          r"\b(?:{IM}|i feel like|i feel i'?m|i'?ve become|i have become|i'?m nothing but) "
+          r"(?:just |only |such |nothing but |always )?(?:a |an |the )?(?:\w+ )?(?:burden|"
+          r"weight|dead weight|drain|waste of space|waste of oxygen)\b[^.?!]{0,40}\b(?:everyone|"
+          r"everybody|my family|my (?:wife|husband|kids|parents|mom|dad|partner)|them|others|"
+          r"people|to all|carry|has to)\b|"
+          r"\b(?:they|everyone|everybody|my family|the world)(?:'d| would| will)? (?:be )?"
+          r"(?:better|happier|relieved|free)\b[^.?!]{0,20}\b(?:without me|once i'?m gone|"
+          r"if i (?:disappeared|was gone|were gone|wasn'?t here|weren'?t here|didn'?t exist))",
+          exclude=r"\b(?:financial burden|tax|budget|backpack|luggage|workload|gym|lifting)\b"),
+    # --- abuse: coercive control, thrown objects, a weapon with revenge, a child's secret
+    _rule("abuse_violence", "coercive control",
+          r"\b(?:{FAM}|she|he) (?:\w+ ){0,2}(?:won'?t|will not|doesn'?t|does not|never) let(?:s)? "
+          r"me (?:see|talk to|call|visit|text|have|keep|work|drive|leave|go)\b[^.?!]{0,60}"
+          r"(?:,|\band\b|\bor\b)[^.?!]{0,80}\b(?:reads?|checks?|tracks?|monitors?|takes?|took|"
+          r"controls?|threw|throws|hit|hits|threaten\w*|locks?|locked)\b|"
+          r"\b(?:reads?|checks?|goes through|tracks?|monitors?) (?:all of )?my (?:phone|texts|"
+          r"messages|location|email)\b[^.?!]{0,80}\b(?:won'?t let me|not allowed|takes? my|"
+          r"took my|controls? (?:my|all)|threaten\w*|isolat\w*|cut me off|hit|hits|threw)\b|"
+          r"\b(?:takes?|took|keeps?|holds?|hides?) (?:all )?my (?:paycheck|money|bank card|"
+          r"cards|passport|car keys|keys|documents|phone)\b[^.?!]{0,60}\b(?:won'?t let|not allowed"
+          r"|so i can'?t|threaten\w*|leave)\b|"
+          r"\bthreaten(?:s|ed|ing)? (?:to )?(?:take (?:the|my) (?:kids|children|baby)|report me|"
+          r"call immigration|have me deported)\b"),
+    _rule("abuse_violence", "objects thrown",
+          r"\b{FAM} (?:{ADV} )?(?:threw|throws|hurled|smashed) (?:a |the |his |her |my )?"
+          r"(?:\w+ )?(?:plate|glass|bottle|chair|phone|mug|lamp|knife|remote|bowl|shoe|book)s? "
+          r"(?:at|towards?) (?:me|my head|us)\b"),
+    _rule("danger_to_others", "weapon and revenge",
+          r"\b(?:gun|pistol|rifle|knife|bat|machete|weapon)\b[^.?!]{0,80}\b(?:(?:is |are )?"
+          r"(?:going to|gonna|will) pay|make (?:him|her|them) pay|get (?:him|her|them) back|"
+          r"revenge|teach (?:him|her|them) a lesson|finish (?:him|her|them)|"
+          r"end (?:him|her|them))\b|"
+          r"\b(?:(?:is |are )?(?:going to|gonna|will) pay|make (?:him|her|them) pay|revenge)\b"
+          r"[^.?!]{0,80}\b(?:gun|pistol|rifle|knife|machete|weapon)\b",
+          fiction=True),
+    _rule("child_at_risk", "a secret touch",
+          r"\btouch(?:es|ed|ing)? me\b[^.?!]{0,80}\b(?:secret|don'?t tell|not to tell|can'?t tell|"
+          r"nobody can know)\b|\b(?:our|a) (?:little |special )?secret\b[^.?!]{0,80}\btouch\w*|"
+          r"\b(?:adult|grown ?up|uncle|stepdad|coach|teacher|babysitter|cousin|neighbou?r|"
+          r"(?:mom|mother)'s boyfriend)\b[^.?!]{0,60}\b(?:touches|touched|comes into) (?:me|my "
+          r"(?:room|bed|private))"),
     # --- self-harm
     _rule("self_harm", "self-harm",
           r"\bself[- ]?harm\w*|\bself[- ]?injur\w*|\bself[- ]?mutilat\w*|\bnssi\b|"
@@ -345,8 +458,9 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"tempted|about|ready|decided|will|'?ll|feel like) (?:to )?(?:\w+ )?(?:kill|murder|hurt|"
           r"stab|shoot|strangle|choke|poison|beat up|beat|attack|harm|smother|drown|run over|"
           r"torture) {PERSON}\b(?! (?:in|at) (?:a |the )?(?:game|chess|checkers|cards))",
-          fiction=True, exclude=r"\bif (?:i|he|she|they) (?:lose|win|forget|don'?t)\b|"
-                                r"\b(?:afraid|scared|worried|fear|terrified|nervous|anxious)\b"),
+          fiction=True, negatable=True,
+          exclude=r"\bif (?:i|he|she|they) (?:lose|win|forget|don'?t)\b|"
+                  r"\b(?:afraid|scared|worried|fear|terrified|nervous|anxious)\b"),
     _rule("danger_to_others", "asking how to hurt someone",
           r"\b(?:how (?:do|can|could|should|would|to)|best (?:way|place|method)s? (?:to|of|for)|"
           r"easiest way (?:to|of)|ways? (?:to|of)|where (?:can|should|do|is a good place to)|"

@@ -118,10 +118,18 @@ _QUESTION = re.compile(
     r"[^.?!]*\?|(?:^|(?<=[.!] ))(?:how|what|can|could|should|is|are|do|does|will|would|am|who|"
     r"where|when|which|please|tell me|i need|i want)\b[^.?!]*")
 
+_ROLE = (r"(?:therapist|counsel+or|psychologist|psychiatrist|shrink|life coach|psychotherapist|"
+         r"doctor|physician|clinician|psychiatric nurse|mental health (?:professional|nurse))")
 _THERAPIST_ROLE = re.compile(
-    r"(?:\b(?:you|u) (?:to )?|^(?:please |can you |could you )?)(?:be|become|act as|act like|"
-    r"play|pretend (?:to be|you'?re)|roleplay as|serve as|are now) (?:my|a|an) (?:\w+ )?"
-    r"(?:therapist|counsel+or|psychologist|psychiatrist|shrink|life coach|psychotherapist)\b|"
+    rf"(?:\b(?:you|u) (?:to )?|^(?:please |can you |could you |now )?|\b(?:and|now|then) )"
+    rf"(?:be|become|act as|act like|play|play the (?:role|part) of|take the role of|"
+    rf"pretend (?:to be|you'?re|you are|that you'?re|that you are)|role-?play as|"
+    rf"role-?play|serve as|are now|imagine you'?re|imagine you are) (?:my|a|an|the) (?:\w+ )?"
+    rf"{_ROLE}\b|\b(?:you'?re|you are|ur) (?:now )?(?:my|a|an) (?:\w+ )?{_ROLE} (?:now|today|"
+    rf"for this|from now on)\b|"
+    r"\b(?:assess|evaluate|screen) me (?:for|and)\b|"
+    r"\b(?:which|what) (?:diagnosis|disorder|condition|mental illness|label)s? (?:best )?"
+    r"(?:fits?|matches|applies|describes) (?:me|my|what i)\b|"
     r"\b(?:can|could|will|would) (?:you|u) (?:please )?(?:do|start|run|conduct|practice|try|"
     r"have) (?:a |some |an )?(?:\w+ )?(?:therapy|counsel+ing|emdr|cbt|dbt|session|exposure) "
     r"(?:with|for|on) me\b|\b(?:give|provide) me (?:some )?(?:therapy|counsel+ing|a (?:therapy "

@@ -13,13 +13,21 @@ from langchain_core.embeddings import Embeddings
 
 from practice_assistant.compose import compose
 from practice_assistant.followup import carry_topic
-from practice_assistant.generate import AnswerStream, LLMAnswerer, build_chat_model
-from practice_assistant.models import Answer, Citation
+from practice_assistant.generate import AnswerStream, LLMAnswerer
+from practice_assistant.models import Answer, Citation, RouteDecision
 from practice_assistant.retrieval import HybridRetriever, cap_per_article
+from practice_assistant.safety import (
+    SafetyRouter,
+    crisis_reply,
+    crisis_resources,
+    out_of_scope_reply,
+)
 from practice_assistant.settings import Settings
 from practice_assistant.store import IndexStore, IndexVersion
 
 log = logging.getLogger("practice_assistant")
+UNAVAILABLE = ("Sorry, something went wrong on my side and I can't look through the articles "
+               "right now. Please try again in a little while.")
 NO_ANSWER_LEAD = ("I couldn't find one of the practice's articles that covers that, and I'd "
                   "rather not guess. Here are some topics the articles do cover:")
 SAFETY_SCAN_CHARS = 20_000  # crisis routing reads far more of a long message than answering does
@@ -39,15 +47,15 @@ class _Loaded:
 class Assistant:
     """Answers visitors; follows the index marker so a new ingest is served without a restart."""
 
-    def __init__(self, settings: Settings, embeddings: Embeddings,
-                 store: IndexStore | None = None, safety: Any | None = None,
-                 answerer: LLMAnswerer | None = None) -> None:
+    def __init__(self, settings: Settings, embeddings: Embeddings, safety: SafetyRouter,
+                 store: IndexStore, answerer: LLMAnswerer | None = None) -> None:
+        if not isinstance(safety, SafetyRouter):
+            raise TypeError("an Assistant needs a SafetyRouter: crisis routing cannot be left out")
         self.settings = settings
         self.embeddings = embeddings
-        self.store = store or IndexStore(settings.index_dir, settings.collection,
-                                         settings.chroma_url)
+        self.store = store
         self.safety = safety
-        self.answerer = answerer if answerer is not None else _answerer(settings, embeddings)
+        self.answerer = answerer
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
 
@@ -90,14 +98,32 @@ class Assistant:
                                  "practice's services, and I'll look through the articles.",
                           signal="empty", timings_ms={"retrieve": 0.0, "compose": 0.0,
                                                       "total": _ms(started)})
-        vector = self.embeddings.embed_query(text)
-        decision = None
-        if self.safety:
-            decision = self.safety.route(scanned, vector if scanned == text else None)
+        # The rules need no model: a crisis message gets its reply even if everything else fails.
+        decision = self.safety.rules(scanned)
+        if decision is None:
+            try:
+                vector = self.embeddings.embed_query(text)
+            except Exception:
+                log.exception("embedding failed; the message was not answered")
+                return self._unavailable(question, started)
+            decision = self.safety.after_rules(scanned, vector if scanned == text else None)
         if decision is not None:
             answer = self._safety_answer(question, decision)
             return replace(answer, notice=notice, timings_ms={
                 "retrieve": 0.0, "compose": 0.0, "total": _ms(started)})
+        try:
+            answer = yield from self._grounded(question, text, vector, history, started)
+        except IndexMissingError:
+            raise
+        except Exception:
+            log.exception("retrieval or composing failed; the message was not answered")
+            return self._unavailable(question, started)
+        notice = " ".join(n for n in (notice, answer.notice) if n) or None
+        return replace(answer, notice=notice)
+
+    def _grounded(self, question: str, text: str, vector: list[float],
+                  history: Sequence[str], started: float) -> Generator[str, None, Answer]:
+        """Retrieve and compose: the answer made only from the practice's articles."""
         retrieve_started = time.perf_counter()
         retriever = self.retriever()
         query = self._standalone(text, history)
@@ -123,10 +149,18 @@ class Assistant:
                             consultation=self.settings.consultation)
         timings = {**answer.timings_ms, "retrieve": retrieve_ms,
                    "compose": _ms(compose_started), "total": _ms(started)}
-        notice = " ".join(n for n in (notice, answer.notice) if n) or None
         log.info("route=%s chars=%d citations=%d total_ms=%.1f", answer.route, len(text),
                  len(answer.citations), timings["total"])
-        return replace(answer, notice=notice, timings_ms=timings)
+        return replace(answer, timings_ms=timings)
+
+    def _unavailable(self, question: str, started: float) -> Answer:
+        """A short apology that still carries the crisis line: the visitor may need it."""
+        line = " · ".join(f"{r.name}: {r.contact}" for r in self.settings.crisis_resources
+                          if r.kind in ("suicide", "emergency"))
+        return Answer(question=question, route="error",
+                      answer=f"{UNAVAILABLE}\n\nIf you are in crisis or thinking about suicide, "
+                             f"please reach out now: {line}.",
+                      timings_ms={"total": _ms(started)})
 
     def _standalone(self, text: str, history: Sequence[str]) -> str:
         if not any(h.strip() for h in history):
@@ -142,18 +176,16 @@ class Assistant:
             return text[:limit], TRUNCATION_NOTICE.format(n=limit)
         return text, None
 
-    def _safety_answer(self, question: str, decision: Any) -> Answer:
-        from practice_assistant import safety
-
+    def _safety_answer(self, question: str, decision: RouteDecision) -> Answer:
         if decision.route == "crisis":
             return Answer(question=question, route="crisis",
-                          answer=safety.crisis_reply(decision, self.settings),
-                          resources=tuple(safety.crisis_resources(decision, self.settings)),
-                          signal=decision.signal)
-        text, consult = safety.out_of_scope_reply(decision, self.settings)
+                          answer=crisis_reply(decision, self.settings),
+                          resources=tuple(crisis_resources(decision, self.settings)),
+                          signal=decision.signal, reason=decision.reason)
+        text, consult = out_of_scope_reply(decision, self.settings)
         return Answer(question=question, route="out_of_scope", answer=text,
                       consultation=self.settings.consultation if consult else None,
-                      signal=decision.signal)
+                      signal=decision.signal, reason=decision.reason)
 
     def _no_answer(self, question: str, passages: list[Any],
                    retriever: HybridRetriever) -> Answer:
@@ -174,17 +206,6 @@ class Assistant:
 
     def _with_urls(self, citations: tuple[Citation, ...]) -> tuple[Citation, ...]:
         return tuple(replace(c, url=self._url(c.url)) for c in citations)
-
-
-def _answerer(settings: Settings, embeddings: Embeddings) -> LLMAnswerer | None:
-    """The LLM answerer when ``settings.llm`` names one; None keeps the extractive composer."""
-    chat_model = build_chat_model(settings)
-    if chat_model is None:
-        return None
-    from practice_assistant.verify import Verifier
-
-    return LLMAnswerer(chat_model, Verifier(embeddings), settings.llm_timeout_s,
-                       settings.practice_name)
 
 
 def _ms(started: float) -> float:
