@@ -15,14 +15,6 @@ from practice_assistant.settings import Settings
 WORDPRESS = FIXTURES / "html" / "wordpress-holiday-boundaries.html"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.mark.parametrize(("name", "saved"), [
     ("post.md", "post.md"),
     ("../../etc/passwd.md", "passwd.md"),
@@ -74,26 +66,6 @@ def test_preview_shows_the_cleaned_article_and_its_chunks(tmp_path: Path):
     assert preview.chunks[0] and "Share this" not in article.body
     bad = staff.save_upload(tmp_path, "bad.txt", b"Only a title")
     assert "no body text" in (staff.preview_file(bad).error or "")
-
-
-def test_five_wrong_passwords_lock_the_session_out_for_a_while():
-    clock = FakeClock()
-    guard = staff.LoginGuard(max_tries=5, lockout_s=300, clock=clock)
-    results = [guard.attempt("s1", "guess", "right") for _ in range(5)]
-    assert [r.tries_left for r in results] == [4, 3, 2, 1, 0]
-    assert results[-1].locked_for_s == 300
-    assert not guard.attempt("s1", "right", "right").ok  # even the right one, while locked
-    assert guard.attempt("s2", "right", "right").ok  # other sessions are not affected
-    clock.now += 301
-    assert guard.attempt("s1", "right", "right").ok
-
-
-def test_right_password_resets_the_count_and_messages_are_clear():
-    guard = staff.LoginGuard(clock=FakeClock())
-    first = guard.attempt("s", "nope", "right")
-    assert first.message == "Wrong password. 4 tries left before a lock-out."
-    assert guard.attempt("s", "right", "right").ok
-    assert guard.attempt("s", "nope", "right").tries_left == 4
 
 
 def test_password_comes_from_settings_then_secrets_else_the_page_is_off(tmp_path: Path):

@@ -14,6 +14,7 @@ from langchain_core.embeddings import Embeddings
 from practice_assistant.compose import compose
 from practice_assistant.followup import carry_topic
 from practice_assistant.generate import AnswerStream, LLMAnswerer, build_chat_model
+from practice_assistant.limits_policy import RATE_LIMITED_REPLY, QuestionLimiter, Visitor
 from practice_assistant.models import Answer, Citation
 from practice_assistant.retrieval import HybridRetriever, cap_per_article
 from practice_assistant.settings import Settings
@@ -41,7 +42,8 @@ class Assistant:
 
     def __init__(self, settings: Settings, embeddings: Embeddings,
                  store: IndexStore | None = None, safety: Any | None = None,
-                 answerer: LLMAnswerer | None = None) -> None:
+                 answerer: LLMAnswerer | None = None,
+                 limiter: QuestionLimiter | None = None) -> None:
         self.settings = settings
         self.embeddings = embeddings
         self.store = store or IndexStore(settings.index_dir, settings.collection,
@@ -50,6 +52,7 @@ class Assistant:
         self.answerer = answerer if answerer is not None else _answerer(settings, embeddings)
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
+        self.limiter = limiter  # rate limit (issue 11): None = unlimited (CLI, evaluation)
 
     def retriever(self) -> HybridRetriever:
         """The retriever for the serving version, reloaded when the marker moves."""
@@ -76,11 +79,16 @@ class Assistant:
         """
         return self.ask_stream(question, history).result()
 
-    def ask_stream(self, question: str, history: Sequence[str] = ()) -> AnswerStream:
-        """Like `ask`, but the model's text can be read while it is written."""
-        return AnswerStream(self._answer(question, history))
+    def ask_stream(self, question: str, history: Sequence[str] = (),
+                   visitor: Visitor | None = None) -> AnswerStream:
+        """Like `ask`, but the model's text can be read while it is written.
 
-    def _answer(self, question: str, history: Sequence[str]) -> Generator[str, None, Answer]:
+        ``visitor`` identifies the asker for the rate limit (the chat page passes it).
+        """
+        return AnswerStream(self._answer(question, history, visitor))
+
+    def _answer(self, question: str, history: Sequence[str],
+                visitor: Visitor | None = None) -> Generator[str, None, Answer]:
         started = time.perf_counter()
         text, notice = self._prepare(question, self.settings.max_message_chars)
         scanned, _ = self._prepare(question, SAFETY_SCAN_CHARS)
@@ -94,6 +102,14 @@ class Assistant:
         decision = None
         if self.safety:
             decision = self.safety.route(scanned, vector if scanned == text else None)
+        # --- rate limit (issue 11): only once safety routing has decided this is not a crisis,
+        # so a crisis message is never limited out of its crisis reply. ---
+        crisis = decision is not None and decision.route == "crisis"
+        if self.limiter is not None and visitor is not None and not crisis \
+                and not self.limiter.allow(visitor):
+            return Answer(question=question, route="rate_limited", answer=RATE_LIMITED_REPLY,
+                          signal="rate_limited", timings_ms={"total": _ms(started)})
+        # --- end rate limit ---
         if decision is not None:
             answer = self._safety_answer(question, decision)
             return replace(answer, notice=notice, timings_ms={
