@@ -43,8 +43,12 @@ st.set_page_config(page_title=f"{settings.practice_name} · Assistant", page_ico
 with st.spinner("Loading the practice's articles…"):
     assistant = services.assistant.get()
 st.title(f"{settings.practice_name}")
-st.markdown(link_contacts(AUTOMATED_NOTICE))
-st.markdown(f"{link_contacts(UNDER_18_NOTICE)} {SAFETY_LINK}")
+# The conversation (a live region, role="log") opens with the disclosure, so it exists before
+# the first reply arrives: screen readers announce additions only to a region they already know.
+conversation = st.container(key=CONVERSATION_KEY)
+with conversation:
+    st.markdown(link_contacts(AUTOMATED_NOTICE))
+    st.markdown(f"{link_contacts(UNDER_18_NOTICE)} {SAFETY_LINK}")
 try:
     assistant.retriever()
 except IndexMissingError as missing:
@@ -73,7 +77,7 @@ def draw_answer(answer: Answer, index: int) -> None:
         section = f" — {citation.section}" if citation.section else ""
         st.markdown(f"**[{citation.n}]** {title}{section}")
         with st.expander(f"Quoted passage [{citation.n}]"):
-            st.markdown(f"> {citation.quote}".replace("\n", "\n> "))
+            st.markdown(citation.quote)  # not a blockquote: its faded grey fails WCAG contrast
     if answer.consultation:
         st.link_button(answer.consultation["text"], answer.consultation["url"], type="primary")
     if state.crisis_seen and answer.route != "crisis":
@@ -87,7 +91,6 @@ def draw_answer(answer: Answer, index: int) -> None:
             st.toast("Thank you for the feedback.")
 
 
-conversation = st.container(key=CONVERSATION_KEY)
 with conversation:
     for i, turn in enumerate(state.turns):
         with st.chat_message("user"):
