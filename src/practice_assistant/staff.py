@@ -2,7 +2,7 @@
 
 Sign-in attempts are counted per client address by `limits_policy.SignInGuard`.
 
-Nothing here imports Streamlit; `pages/1_Staff.py` only reads widgets and calls these.
+Nothing here imports Streamlit; `pages/staff.py` only reads widgets and calls these.
 """
 
 from __future__ import annotations
