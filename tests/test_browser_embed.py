@@ -252,9 +252,9 @@ def test_a_site_not_in_embed_origins_cannot_frame_the_chat(browser: Browser, sit
     allowed.goto(site["practice"] + "/frame")
     allowed.frame_locator("iframe").get_by_role("textbox").first.wait_for(timeout=TIMEOUT)
     stranger = context.new_page()
-    stranger.goto(site["stranger"] + "/frame")  # "load" waits for the frame to settle
+    stranger.goto(site["stranger"] + "/frame")
     frame = stranger.frames[1]
-    assert frame.url.startswith("chrome-error://"), frame.url  # blocked by frame-ancestors
+    frame.wait_for_url(re.compile(r"^chrome-error://"), timeout=TIMEOUT)  # frame-ancestors
     assert frame.locator("textarea").count() == 0
     context.close()
 
@@ -266,3 +266,17 @@ def test_launcher_panel_on_a_host_page_has_no_serious_accessibility_violations(v
     expect(frame.get_by_text("automated assistant, not a therapist").first).to_be_visible()
     assert axe_violations(page) == [], size  # open: the panel's bar and the frame element
     assert axe_violations(frame) == [], size  # inside the frame: the embedded chat page
+
+
+def test_on_a_phone_the_chat_box_stays_in_view_when_the_keyboard_takes_half_the_screen(
+        browser: Browser, site, assistant_url):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(site["practice"] + "/")
+    frame = open_panel(page)
+    frame.get_by_role("textbox").first.focus()
+    page.set_viewport_size({"width": 390, "height": 420})  # what an on-screen keyboard leaves
+    expect(page.get_by_role("dialog")).to_have_css("height", "420px")
+    box = frame.get_by_role("textbox").first.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 420
+    context.close()
