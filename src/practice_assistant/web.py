@@ -33,7 +33,7 @@ from practice_assistant.disclosure import UNDER_18_NOTICE
 from practice_assistant.settings import Settings
 from practice_assistant.ui import CLIENT_ADDRESS_HEADER, contact_segments
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # the checkout (`pip install -e .`, as `make` does)
 STATIC = Path(__file__).parent / "static"
 PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
                       "hid=(), display-capture=(), browsing-topics=()")
@@ -148,8 +148,9 @@ def create_app(settings: Settings | None = None,
         services.assistant.load_in_background()  # /healthz turns ready when this is done
         yield
 
+    script = ROOT / "app.py"
     return st.App(
-        str(ROOT / "app.py"),
+        str(script if script.exists() else Path.cwd() / "app.py"),  # else run from the checkout
         lifespan=lifespan,
         routes=[Route("/embed.js", embed), Route("/safety", safety), Route("/healthz", healthz)],
         middleware=[
