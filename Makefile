@@ -52,9 +52,11 @@ llm-server: $(VENV)/.installed-llm $(LLM_MODEL_FILE)
 ingest: $(VENV)/.installed
 	$(BIN)/python -m ingest --if-stale; status=$$?; [ $$status -le 1 ] || exit $$status
 
+# What production serves: Streamlit's ASGI app with our routes and headers, under uvicorn.
+# --no-proxy-headers: X-Forwarded-For is believed only from PA_TRUSTED_PROXIES (practice_assistant.web).
 run: ingest
-	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+	$(BIN)/uvicorn --factory practice_assistant.web:create_app --host $(HOST) --port $(PORT) \
+		--no-proxy-headers
 
 test: $(VENV)/.installed $(VENV)/.installed-llm
 	$(BIN)/ruff check .

@@ -77,3 +77,15 @@ def cli_env(index_dir: Path) -> dict[str, str]:
     env.update({"PA_INDEX_DIR": str(index_dir), "PA_CORPUS_DIR": str(CORPUS),
                 "HF_HUB_OFFLINE": "1"})
     return env
+
+
+@pytest.fixture
+def page_services(settings, assistant):
+    """The services the Streamlit pages use, installed for one test (the shared assistant)."""
+    from practice_assistant import serving
+
+    services = serving.Services.from_settings(settings)
+    services = serving.Services(settings, serving.AssistantHolder(lambda: assistant),
+                                services.questions, services.sign_in, services.clock)
+    with serving.installed(services):
+        yield services

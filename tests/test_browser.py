@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_missing_reason, streamlit_server
+from browser_support import CHROMIUM, CHROMIUM_ARGS, app_server, chromium_missing_reason
 from conftest import ROOT, SEED_SLUG
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -28,9 +28,11 @@ ANSWER_TIMEOUT = 60_000
 def server(settings, tmp_path_factory) -> Iterator[dict[str, object]]:
     feedback = tmp_path_factory.mktemp("browser") / "feedback.jsonl"
     env = {"PA_INDEX_DIR": str(settings.index_dir), "PA_FEEDBACK_PATH": str(feedback),
-           "PA_CONSULTATION_URL": "https://example.test/book", "HF_HUB_OFFLINE": "1"}
+           "PA_CONSULTATION_URL": "https://example.test/book", "HF_HUB_OFFLINE": "1",
+           # every test here asks from 127.0.0.1: the rate limit has its own tests
+           "PA_QUESTIONS_PER_ADDRESS": "1000/minute", "PA_QUESTIONS_PER_SESSION": "1000/minute"}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(ROOT, env, ARTIFACTS / "streamlit.log") as url:
+    with app_server(ROOT, env, ARTIFACTS / "server.log") as url:
         yield {"url": url, "feedback": feedback}
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_missing_reason, streamlit_server
+from browser_support import CHROMIUM, CHROMIUM_ARGS, app_server, chromium_missing_reason
 from conftest import CORPUS, ROOT, SEED_SLUG
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -47,12 +47,13 @@ def staff_server(tmp_path_factory, embeddings) -> Iterator[dict[str, object]]:
     run_ingest([corpus], IndexStore(root / "index"), embeddings)
     env = {"PA_INDEX_DIR": str(root / "index"), "PA_CORPUS_DIR": str(corpus),
            "PA_STAFF_PASSWORD": "correct horse battery staple", "HF_HUB_OFFLINE": "1",
-           "PA_FEEDBACK_PATH": str(root / "feedback.jsonl")}
+           "PA_FEEDBACK_PATH": str(root / "feedback.jsonl"),
+           "PA_QUESTIONS_PER_ADDRESS": "1000/minute"}
     upload = root / "gardening-together-as-a-couple.md"
     upload.write_text(NEW_POST, encoding="utf-8")
     log = ROOT / "artifacts" / "browser" / "streamlit-staff.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(ROOT, env, log) as url:
+    with app_server(ROOT, env, log) as url:
         yield {"url": url, "upload": upload, "corpus": corpus}
 
 
@@ -66,7 +67,7 @@ def page(staff_server) -> Iterator[Page]:
 
 
 def sign_in(page: Page, url: str, password: str) -> None:
-    page.goto(f"{url}/Staff")
+    page.goto(f"{url}/staff")
     box = page.get_by_label("Staff password")
     box.wait_for(timeout=TIMEOUT)
     box.fill(password)

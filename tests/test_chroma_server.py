@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from ingest.pipeline import run_ingest
-from practice_assistant.service import Assistant
+from practice_assistant.app_service import build_assistant
 from practice_assistant.settings import Settings
 from practice_assistant.store import IndexStore
 
@@ -71,7 +71,7 @@ def test_ingest_ask_and_reingest_through_a_chroma_server(tmp_path: Path, corpus_
     assert first.plan.added and store.current().version == first.version
     assert not (tmp_path / "lock-only" / "versions").exists()  # vectors live on the server
 
-    assistant = Assistant(settings, embeddings)
+    assistant = build_assistant(settings, embeddings)
     answer = assistant.ask("what is EMDR therapy")
     assert answer.citations[0].slug == "what-is-emdr-therapy"
 

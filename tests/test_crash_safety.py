@@ -22,6 +22,7 @@ import pytest
 
 from conftest import SHARED_DATA
 from ingest.pipeline import run_ingest
+from practice_assistant.app_service import build_assistant
 from practice_assistant.service import Assistant
 from practice_assistant.settings import Settings
 from practice_assistant.store import MARKER, IndexStore
@@ -82,7 +83,7 @@ def test_killed_ingest_leaves_the_serving_index_answering_as_before(
     index = tmp_path / "index"
     first = run_ingest([corpus_copy], IndexStore(index), embeddings)
     settings = _settings(index, corpus_copy, tmp_path)
-    running = Assistant(settings, embeddings)
+    running = build_assistant(settings, embeddings)
     marker = (index / MARKER).read_text()
     before = _top(running)
 
@@ -106,7 +107,7 @@ def test_killed_ingest_leaves_the_serving_index_answering_as_before(
     assert 0 < done < total
     assert (index / MARKER).read_text() == marker
     assert _top(running) == before
-    assert _top(Assistant(settings, embeddings)) == before
+    assert _top(build_assistant(settings, embeddings)) == before
 
     # A kill during the Chroma write would leave a version folder that was never committed.
     partial = index / "versions" / "v20000101T000000-dead00"
@@ -137,7 +138,7 @@ def test_running_assistant_serves_a_newer_index(tmp_path: Path, corpus_copy: Pat
     """Ask, ingest a changed corpus, ask the same Assistant: the new article is cited."""
     index = tmp_path / "index"
     run_ingest([corpus_copy], IndexStore(index), embeddings)
-    assistant = Assistant(_settings(index, corpus_copy, tmp_path), embeddings)
+    assistant = build_assistant(_settings(index, corpus_copy, tmp_path), embeddings)
     question = "what should I know about grief and loss at work"
     assert all(c.slug != "grief-at-work" for c in assistant.ask(question).citations)
     (corpus_copy / "grief-at-work.md").write_text(

@@ -231,6 +231,7 @@ def golden_env(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.mark.slow
 def test_golden_hit3_and_refusals(golden_env) -> None:
+    from practice_assistant.app_service import build_router
     from practice_assistant.evaluation import run_golden_eval
     from practice_assistant.retrieval import DEFAULT_RETRIEVER
     from practice_assistant.service import Assistant
@@ -241,7 +242,7 @@ def test_golden_hit3_and_refusals(golden_env) -> None:
     result = run_golden_eval(GOLDEN, [DEFAULT_RETRIEVER], embeddings=embeddings,
                              settings=settings, eval_dir=eval_dir, corpus_dir=CORPUS)
     assert result.settings[DEFAULT_RETRIEVER].metrics["hit@3"] >= GOLDEN_MIN_HIT3
-    assistant = Assistant(settings, embeddings, store=store)
+    assistant = Assistant(settings, embeddings, build_router(embeddings), store)
     routes = {g.id: assistant.ask(g.question).route
               for g in load_golden(GOLDEN) if not g.answerable}
     assert routes and all(route in REFUSALS for route in routes.values()), routes
@@ -249,12 +250,14 @@ def test_golden_hit3_and_refusals(golden_env) -> None:
 
 @pytest.mark.slow
 def test_golden_answers_pass_checks(golden_env) -> None:
+    from practice_assistant.app_service import build_router
     from practice_assistant.eval_report import check_answers
     from practice_assistant.service import Assistant
     from practice_assistant.settings import Settings
 
     embeddings, store, _ = golden_env
-    assistant = Assistant(Settings(corpus_dir=CORPUS), embeddings, store=store)
+    assistant = Assistant(Settings(corpus_dir=CORPUS), embeddings, build_router(embeddings),
+                          store)
     assert check_answers(assistant, load_golden(GOLDEN), CORPUS) == []
 
 

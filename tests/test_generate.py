@@ -230,12 +230,15 @@ def test_verifier_thresholds_on_the_labelled_set(embeddings):
 @pytest.mark.slow
 def test_service_streams_then_returns_the_verified_answer(settings, embeddings):
     """ask_stream: model text while it is written, then the verified Answer with timings."""
+    from practice_assistant.app_service import build_router
     from practice_assistant.service import Assistant
+    from practice_assistant.store import IndexStore
 
     draft = ("EMDR stands for Eye Movement Desensitization and Reprocessing. [1] "
              "It is a structured form of psychotherapy. [1] It was approved by NASA. [1]")
     fake = LLMAnswerer(FakeListChatModel(responses=[draft]), Verifier(embeddings))
-    assistant = Assistant(settings, embeddings, answerer=fake)
+    assistant = Assistant(settings, embeddings, build_router(embeddings),
+                          IndexStore(settings.index_dir), answerer=fake)
     stream = assistant.ask_stream("what is EMDR?")
     assert "".join(stream) == draft
     answer = stream.result()
@@ -249,12 +252,12 @@ def test_service_streams_then_returns_the_verified_answer(settings, embeddings):
 @pytest.mark.slow
 def test_closed_port_falls_back_with_llm_error(settings, embeddings):
     """An unreachable server: extractive answer, "llm_error" and a notice, quickly."""
-    from practice_assistant.service import Assistant
+    from practice_assistant.app_service import build_assistant
 
     llm = settings.model_copy(update={"llm": "openai", "llm_base_url":
                                       f"http://127.0.0.1:{_free_port()}/v1", "llm_timeout_s": 5})
     started = time.perf_counter()
-    answer = Assistant(llm, embeddings).ask("what is EMDR?")
+    answer = build_assistant(llm, embeddings).ask("what is EMDR?")
     assert answer.route == "answer" and answer.fallback == "llm_error"
     assert answer.notice == LLM_ERROR_NOTICE and answer.answer.startswith(LEAD_IN)
     assert answer.citations and time.perf_counter() - started < 10
@@ -341,9 +344,9 @@ def test_real_server_streams_tokens_as_they_come(llm_settings):
 @pytest.mark.slow
 def test_real_model_answer_is_verified_cited_and_timed(llm_settings, embeddings):
     """End to end on the bundled model: whatever it writes, the visitor gets a checked answer."""
-    from practice_assistant.service import Assistant
+    from practice_assistant.app_service import build_assistant
 
-    assistant = Assistant(llm_settings, embeddings)
+    assistant = build_assistant(llm_settings, embeddings)
     stream = assistant.ask_stream("what is EMDR?")
     pieces = list(stream)
     answer = stream.result()

@@ -15,14 +15,6 @@ from practice_assistant.settings import Settings
 WORDPRESS = FIXTURES / "html" / "wordpress-holiday-boundaries.html"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.mark.parametrize(("name", "saved"), [
     ("post.md", "post.md"),
     ("../../etc/passwd.md", "passwd.md"),
@@ -76,26 +68,6 @@ def test_preview_shows_the_cleaned_article_and_its_chunks(tmp_path: Path):
     assert "no body text" in (staff.preview_file(bad).error or "")
 
 
-def test_five_wrong_passwords_lock_the_session_out_for_a_while():
-    clock = FakeClock()
-    guard = staff.LoginGuard(max_tries=5, lockout_s=300, clock=clock)
-    results = [guard.attempt("s1", "guess", "right") for _ in range(5)]
-    assert [r.tries_left for r in results] == [4, 3, 2, 1, 0]
-    assert results[-1].locked_for_s == 300
-    assert not guard.attempt("s1", "right", "right").ok  # even the right one, while locked
-    assert guard.attempt("s2", "right", "right").ok  # other sessions are not affected
-    clock.now += 301
-    assert guard.attempt("s1", "right", "right").ok
-
-
-def test_right_password_resets_the_count_and_messages_are_clear():
-    guard = staff.LoginGuard(clock=FakeClock())
-    first = guard.attempt("s", "nope", "right")
-    assert first.message == "Wrong password. 4 tries left before a lock-out."
-    assert guard.attempt("s", "right", "right").ok
-    assert guard.attempt("s", "nope", "right").tries_left == 4
-
-
 def test_password_comes_from_settings_then_secrets_else_the_page_is_off(tmp_path: Path):
     with_setting = Settings(_env_file=None, staff_password=SecretStr("from-env"))
     assert staff.configured_password(with_setting, {"staff_password": "x"}) == "from-env"
@@ -109,13 +81,13 @@ def test_password_comes_from_settings_then_secrets_else_the_page_is_off(tmp_path
 def test_reingest_from_the_staff_service_makes_a_new_post_citable_without_restart(
         tmp_path: Path, corpus_copy: Path, embeddings):
     """Upload a post, re-ingest through the page's service, ask the running assistant."""
-    from practice_assistant.service import Assistant
+    from practice_assistant.app_service import build_assistant
 
     settings = Settings(_env_file=None, index_dir=tmp_path / "index", corpus_dir=corpus_copy,
                         feedback_path=tmp_path / "feedback.jsonl")
     assert staff.index_status(settings) is None
     staff.reingest(settings, embeddings)
-    assistant = Assistant(settings, embeddings)
+    assistant = build_assistant(settings, embeddings)
     question = "how do I hold a boundary with family over the holidays"
     before = assistant.ask(question)
     assert all(c.slug != "holiday-boundaries-with-family" for c in before.citations)

@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack
+
 import pytest
+from pydantic import SecretStr
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from practice_assistant import serving
+from practice_assistant.settings import Settings
 
-PAGE = str(ROOT / "pages" / "1_Staff.py")
+PAGE = str(ROOT / "pages" / "staff.py")
 PASSWORD = "correct horse battery staple"
 
 
+class PageEnv:
+    """Settings for one test, installed as the page's services when the page is opened."""
+
+    def __init__(self, tmp_path, stack: ExitStack) -> None:
+        self.values: dict[str, object] = {"index_dir": tmp_path / "index",
+                                          "corpus_dir": tmp_path / "corpus"}
+        self._stack = stack
+
+    def use(self, name: str, value: str) -> None:
+        key = name.removeprefix("PA_").lower()
+        self.values[key] = SecretStr(value) if key == "staff_password" else value
+
+    def page(self) -> AppTest:
+        settings = Settings(_env_file=None, **self.values)
+        self._stack.enter_context(serving.installed(serving.Services.from_settings(settings)))
+        return AppTest.from_file(PAGE, default_timeout=60)
+
+
 @pytest.fixture
-def page_env(monkeypatch, tmp_path):
-    monkeypatch.delenv("PA_STAFF_PASSWORD", raising=False)
-    monkeypatch.setenv("PA_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.setenv("PA_CORPUS_DIR", str(tmp_path / "corpus"))
-    return monkeypatch
+def page_env(tmp_path) -> Iterator[PageEnv]:
+    with ExitStack() as stack:
+        yield PageEnv(tmp_path, stack)
 
 
 def _sign_in(app: AppTest, password: str) -> AppTest:
@@ -25,39 +47,39 @@ def _sign_in(app: AppTest, password: str) -> AppTest:
 
 
 def test_page_is_off_without_a_password_and_says_how_to_turn_it_on(page_env):
-    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app = page_env.page().run()
     assert not app.exception
     assert "PA_STAFF_PASSWORD" in app.info[0].value
     assert not app.text_input
 
 
 def test_password_from_streamlit_secrets_turns_the_page_on(page_env):
-    app = AppTest.from_file(PAGE, default_timeout=60)
+    app = page_env.page()
     app.secrets["staff_password"] = PASSWORD
     app.run()
     assert app.text_input[0].label == "Staff password" and not app.info
 
 
 def test_wrong_password_is_refused(page_env):
-    page_env.setenv("PA_STAFF_PASSWORD", PASSWORD)
-    app = _sign_in(AppTest.from_file(PAGE, default_timeout=60).run(), "guess")
-    assert app.error[0].value == "Wrong password. 4 tries left before a lock-out."
+    page_env.use("PA_STAFF_PASSWORD", PASSWORD)
+    app = _sign_in(page_env.page().run(), "guess")
+    assert app.error[0].value == "Wrong password. 9 tries left before sign-in is locked."
     assert [b.label for b in app.button] == ["Sign in"] and not app.metric
 
 
-def test_five_wrong_passwords_lock_the_right_one_out(page_env):
-    page_env.setenv("PA_STAFF_PASSWORD", PASSWORD)
-    app = AppTest.from_file(PAGE, default_timeout=60).run()
-    for _ in range(5):
+def test_ten_wrong_passwords_lock_the_right_one_out(page_env):
+    page_env.use("PA_STAFF_PASSWORD", PASSWORD)
+    app = page_env.page().run()
+    for _ in range(10):
         app = _sign_in(app, "guess")
-    assert "locked for about 5 minutes" in app.error[0].value
+    assert "locked for about 15 minutes" in app.error[0].value
     app = _sign_in(app, PASSWORD)
     assert "locked" in app.error[0].value and not app.metric
 
 
 def test_right_password_with_no_index_yet_says_so(page_env):
-    page_env.setenv("PA_STAFF_PASSWORD", PASSWORD)
-    app = _sign_in(AppTest.from_file(PAGE, default_timeout=60).run(), PASSWORD)
+    page_env.use("PA_STAFF_PASSWORD", PASSWORD)
+    app = _sign_in(page_env.page().run(), PASSWORD)
     assert not app.exception and not app.error
     assert "Nothing has been ingested yet" in app.warning[0].value
     assert [b.label for b in app.button] == ["Re-ingest the corpus", "Sign out"]
@@ -69,10 +91,10 @@ def test_right_password_shows_the_index_status(page_env, settings):
     from practice_assistant import staff
     from practice_assistant.store import IndexStore
 
-    page_env.setenv("PA_STAFF_PASSWORD", PASSWORD)
-    page_env.setenv("PA_INDEX_DIR", str(settings.index_dir))
-    page_env.setenv("PA_CORPUS_DIR", str(settings.corpus_dir))
-    app = _sign_in(AppTest.from_file(PAGE, default_timeout=60).run(), PASSWORD)
+    page_env.use("PA_STAFF_PASSWORD", PASSWORD)
+    page_env.use("PA_INDEX_DIR", str(settings.index_dir))
+    page_env.use("PA_CORPUS_DIR", str(settings.corpus_dir))
+    app = _sign_in(page_env.page().run(), PASSWORD)
     assert not app.exception
     current = IndexStore(settings.index_dir).current()
     metrics = {m.label: m.value for m in app.metric}

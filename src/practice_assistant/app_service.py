@@ -6,6 +6,7 @@ from langchain_core.embeddings import Embeddings
 
 from practice_assistant.embedding import load_embeddings
 from practice_assistant.generate import LLMAnswerer, build_chat_model
+from practice_assistant.limits_policy import QuestionLimiter
 from practice_assistant.safety import SafetyRouter
 from practice_assistant.safety_model import load_default_model
 from practice_assistant.service import Assistant
@@ -14,12 +15,16 @@ from practice_assistant.store import IndexStore
 from practice_assistant.verify import Verifier
 
 
-def build_assistant(settings: Settings, embeddings: Embeddings | None = None) -> Assistant:
-    """Load the model once and hand it to the router, the retriever and the LLM check."""
+def build_assistant(settings: Settings, embeddings: Embeddings | None = None,
+                    limiter: QuestionLimiter | None = None) -> Assistant:
+    """Load the model once and hand it to the router, the retriever and the LLM check.
+
+    ``limiter`` rate-limits visitors' questions (the web server passes one; the CLI does not).
+    """
     embeddings = embeddings if embeddings is not None else load_embeddings()
     return Assistant(settings, embeddings, build_router(embeddings),
                      IndexStore(settings.index_dir, settings.collection, settings.chroma_url),
-                     build_answerer(settings, embeddings))
+                     build_answerer(settings, embeddings), limiter=limiter)
 
 
 def build_router(embeddings: Embeddings) -> SafetyRouter:

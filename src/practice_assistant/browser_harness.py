@@ -6,12 +6,14 @@ same helpers for the browser tests and could re-export these.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -114,6 +116,48 @@ def streamlit_server(root: Path, env: dict[str, str], log: Path,
                 raise RuntimeError(f"streamlit exited early; see {log}")
         else:
             raise RuntimeError(f"streamlit did not become healthy; see {log}")
+        yield RunningApp(url, process.pid, started, time.perf_counter() - started)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def asgi_server(root: Path, env: dict[str, str], log: Path, host: str = "127.0.0.1",
+                timeout_s: float = 180, ready: bool = True) -> Iterator[RunningApp]:
+    """Start the app as production serves it (`make run`: uvicorn and `practice_assistant.web`),
+    wait until ``/healthz`` says the model and index are loaded (``ready=False``: until it
+    reports that the model is, whatever the index), and always stop it."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "practice_assistant.web:create_app",
+           "--host", host, "--port", str(port), "--no-proxy-headers"]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with open(log, "wb") as out:
+        process = subprocess.Popen(cmd, cwd=root, env={**os.environ, **env}, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    url = f"http://{host}:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except urllib.error.HTTPError as error:  # 503 while loading, or without an index
+                if not ready and json.loads(error.read() or b"{}").get("model"):
+                    break
+                time.sleep(0.3)
+            except OSError:  # not listening yet
+                time.sleep(0.3)
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited early; see {log}")
+        else:
+            raise RuntimeError(f"the server did not become ready; see {log}")
         yield RunningApp(url, process.pid, started, time.perf_counter() - started)
     finally:
         process.terminate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Route = Literal["answer", "no_answer", "out_of_scope", "crisis", "error"]
+Route = Literal["answer", "no_answer", "out_of_scope", "crisis", "rate_limited", "error"]
 
 
 @dataclass(frozen=True)

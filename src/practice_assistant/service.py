@@ -14,6 +14,7 @@ from langchain_core.embeddings import Embeddings
 from practice_assistant.compose import compose
 from practice_assistant.followup import carry_topic
 from practice_assistant.generate import AnswerStream, LLMAnswerer
+from practice_assistant.limits_policy import RATE_LIMITED_REPLY, QuestionLimiter, Visitor
 from practice_assistant.models import Answer, Citation, RouteDecision
 from practice_assistant.retrieval import HybridRetriever, cap_per_article
 from practice_assistant.safety import (
@@ -48,7 +49,8 @@ class Assistant:
     """Answers visitors; follows the index marker so a new ingest is served without a restart."""
 
     def __init__(self, settings: Settings, embeddings: Embeddings, safety: SafetyRouter,
-                 store: IndexStore, answerer: LLMAnswerer | None = None) -> None:
+                 store: IndexStore, answerer: LLMAnswerer | None = None,
+                 limiter: QuestionLimiter | None = None) -> None:
         if not isinstance(safety, SafetyRouter):
             raise TypeError("an Assistant needs a SafetyRouter: crisis routing cannot be left out")
         self.settings = settings
@@ -58,6 +60,7 @@ class Assistant:
         self.answerer = answerer
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
+        self.limiter = limiter  # rate limit (issue 11): None = unlimited (CLI, evaluation)
 
     def retriever(self) -> HybridRetriever:
         """The retriever for the serving version, reloaded when the marker moves."""
@@ -84,11 +87,16 @@ class Assistant:
         """
         return self.ask_stream(question, history).result()
 
-    def ask_stream(self, question: str, history: Sequence[str] = ()) -> AnswerStream:
-        """Like `ask`, but the model's text can be read while it is written."""
-        return AnswerStream(self._answer(question, history))
+    def ask_stream(self, question: str, history: Sequence[str] = (),
+                   visitor: Visitor | None = None) -> AnswerStream:
+        """Like `ask`, but the model's text can be read while it is written.
 
-    def _answer(self, question: str, history: Sequence[str]) -> Generator[str, None, Answer]:
+        ``visitor`` identifies the asker for the rate limit (the chat page passes it).
+        """
+        return AnswerStream(self._answer(question, history, visitor))
+
+    def _answer(self, question: str, history: Sequence[str],
+                visitor: Visitor | None = None) -> Generator[str, None, Answer]:
         started = time.perf_counter()
         text, notice = self._prepare(question, self.settings.max_message_chars)
         scanned, _ = self._prepare(question, SAFETY_SCAN_CHARS)
@@ -107,6 +115,13 @@ class Assistant:
                 log.exception("embedding failed; the message was not answered")
                 return self._unavailable(question, started)
             decision = self.safety.after_rules(scanned, vector if scanned == text else None)
+        # Rate limit only once safety routing has decided this is not a crisis, so a crisis
+        # message is never limited out of its crisis reply.
+        crisis = decision is not None and decision.route == "crisis"
+        if self.limiter is not None and visitor is not None and not crisis \
+                and not self.limiter.allow(visitor):
+            return Answer(question=question, route="rate_limited", answer=RATE_LIMITED_REPLY,
+                          signal="rate_limited", timings_ms={"total": _ms(started)})
         if decision is not None:
             answer = self._safety_answer(question, decision)
             return replace(answer, notice=notice, timings_ms={

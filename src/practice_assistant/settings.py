@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Resource(BaseModel, frozen=True):
@@ -64,12 +64,48 @@ class Settings(BaseSettings):
 
     staff_password: SecretStr | None = None
 
+    # --- serving on the practice's website (issue 11) ---
+    embed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Origins allowed to frame the chat (CSP frame-ancestors), "
+                                "comma-separated, e.g. https://www.example-practice.com; "
+                                "unset = only the assistant's own origin.")
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Addresses or CIDR ranges of reverse proxies whose "
+                                "X-Forwarded-For is believed, comma-separated; unset = none.")
+    xsrf_cookie_same_site: Literal["lax", "strict", "none"] = Field(
+        default="lax", description="Streamlit's server.xsrfCookieSameSite; 'none' (HTTPS only) "
+                                   "when the chat is framed by a site on another domain.")
+    questions_per_session: str = "10/minute"
+    questions_per_address: str = "10/minute"
+    sign_in_failures_per_address: str = "10/15 minutes"
+    sign_in_failures_global: str = "100/15 minutes"
+    sign_in_lockout_s: int = 900
+    disclosure_interval_s: float = Field(
+        default=3 * 3600, description="Repeat the automated-assistant notice this often "
+                                      "(New York GBL §1702 asks for at least every 3 hours).")
+
     llm: Literal["none", "openai"] = "none"
     llm_base_url: str | None = None
     llm_model: str = "local"
     llm_api_key: SecretStr = SecretStr("not-needed")
     llm_timeout_s: float = 30.0
     llm_max_tokens: int = 220
+
+    @field_validator("embed_origins", "trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("questions_per_session", "questions_per_address",
+                     "sign_in_failures_per_address", "sign_in_failures_global")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)  # raises ValueError on a malformed limit such as "ten a minute"
+        return value
 
     def site_hosts(self) -> list[str]:
         """Hosts an article may link to without being flagged as planted content."""

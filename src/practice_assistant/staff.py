@@ -1,6 +1,8 @@
-"""The staff page's services: sign-in, index status, uploads, preview and re-ingest.
+"""The staff page's services: password, index status, uploads, preview and re-ingest.
 
-Nothing here imports Streamlit; `pages/1_Staff.py` only reads widgets and calls these.
+Sign-in attempts are counted per client address by `limits_policy.SignInGuard`.
+
+Nothing here imports Streamlit; `pages/staff.py` only reads widgets and calls these.
 """
 
 from __future__ import annotations
@@ -8,8 +10,6 @@ from __future__ import annotations
 import hmac
 import os
 import re
-import threading
-import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,8 +22,6 @@ from practice_assistant.store import IndexStore, IndexVersion
 
 UPLOAD_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_TRIES = 5
-LOCKOUT_S = 300.0
 ENABLE_HINT = ("The staff page is turned off because no staff password is set. To turn it on, "
                "set the environment variable PA_STAFF_PASSWORD (or add `staff_password = "
                "\"...\"` to .streamlit/secrets.toml) and restart the app.")
@@ -47,75 +45,6 @@ def configured_password(settings: Settings, secrets: Mapping[str, Any] | None = 
 def password_matches(given: str, expected: str) -> bool:
     """Constant-time comparison, so timing says nothing about how much of a guess was right."""
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """The outcome of one attempt: ok, or refused with tries left or seconds of lock-out."""
-
-    ok: bool
-    tries_left: int
-    locked_for_s: float = 0.0
-
-    @property
-    def message(self) -> str:
-        if self.ok:
-            return "Signed in."
-        if self.locked_for_s > 0:
-            minutes = max(1, round(self.locked_for_s / 60))
-            return (f"Too many wrong passwords. Sign-in is locked for about {minutes} "
-                    f"minute{'s' if minutes != 1 else ''}.")
-        tries = "try" if self.tries_left == 1 else "tries"
-        return f"Wrong password. {self.tries_left} {tries} left before a lock-out."
-
-
-class LoginGuard:
-    """Counts wrong passwords per session and locks a session out after ``max_tries``.
-
-    One guard per process (the page keeps it in `st.cache_resource`); thread-safe, because
-    Streamlit runs each session's script in its own thread.
-    """
-
-    def __init__(self, max_tries: int = MAX_TRIES, lockout_s: float = LOCKOUT_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_tries = max_tries
-        self.lockout_s = lockout_s
-        self.clock = clock
-        self._failures: dict[str, int] = {}
-        self._locked_until: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def locked_for(self, session: str) -> float:
-        """Seconds of lock-out left for ``session`` (0 when it may try)."""
-        with self._lock:
-            return self._locked_for(session)
-
-    def attempt(self, session: str, given: str, expected: str) -> SignIn:
-        """Check one password; a locked session is refused without comparing."""
-        with self._lock:
-            left = self._locked_for(session)
-            if left > 0:
-                return SignIn(False, 0, left)
-            if password_matches(given, expected):
-                self._failures.pop(session, None)
-                return SignIn(True, self.max_tries)
-            failures = self._failures.get(session, 0) + 1
-            if failures >= self.max_tries:
-                self._failures.pop(session, None)
-                self._locked_until[session] = self.clock() + self.lockout_s
-                return SignIn(False, 0, self.lockout_s)
-            self._failures[session] = failures
-            return SignIn(False, self.max_tries - failures)
-
-    def _locked_for(self, session: str) -> float:
-        until = self._locked_until.get(session)
-        if until is None:
-            return 0.0
-        left = until - self.clock()
-        if left <= 0:
-            del self._locked_until[session]
-            return 0.0
-        return left
 
 
 # --- index status -----------------------------------------------------------------------------

@@ -1,26 +1,19 @@
-"""Staff page: sign in, see the index, add posts, preview them, re-ingest. It only draws.
+"""Staff page at /staff: sign in, see the index, add posts, preview, re-ingest. It only draws.
 
-Every decision lives in `practice_assistant.staff`.
+Every decision lives in `practice_assistant.staff`; sign-in attempts are counted per client
+address by the process's `limits_policy.SignInGuard` (so a new tab gives no fresh tries).
 """
 
 from __future__ import annotations
 
-import secrets
-
 import streamlit as st
 
-from practice_assistant import staff
-from practice_assistant.settings import Settings
+from practice_assistant import serving, staff
 from practice_assistant.store import IngestLockedError
+from practice_assistant.ui import client_address
 
-
-@st.cache_resource
-def login_guard() -> staff.LoginGuard:
-    """One guard per process, so lock-outs hold across reruns."""
-    return staff.LoginGuard()
-
-
-settings = Settings()
+services = serving.services()
+settings = services.settings
 st.set_page_config(page_title=f"{settings.practice_name} · Staff", page_icon="🔒")
 st.title("Staff")
 password = staff.configured_password(settings, st.secrets)
@@ -29,13 +22,13 @@ if password is None:
     st.stop()
 
 state = st.session_state
-state.setdefault("staff_session", secrets.token_hex(16))
 if not state.get("staff_signed_in"):
     with st.form("sign-in"):
-        given = st.text_input("Staff password", type="password")
+        given = st.text_input("Staff password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        result = login_guard().attempt(state.staff_session, given, password)
+        address = client_address(st.context.headers, st.context.ip_address)
+        result = services.sign_in.attempt(address, given, password)
         if result.ok:
             state.staff_signed_in = True
             st.rerun()
