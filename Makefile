@@ -14,7 +14,7 @@ LLM_MODEL_FILE ?= var/models/gemma3-270m-q4_k_m.gguf
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export HF_HUB_OFFLINE := 1
 
-.PHONY: run test test-fast lint ingest eval eval-golden eval-routing screenshot clean help llm-server bench-ingest bench-query bench-load
+.PHONY: safety-model run test test-fast lint ingest eval eval-golden eval-routing screenshot clean help llm-server bench-ingest bench-query bench-load
 
 help:
 	@echo "make run    - install if needed, ingest corpus/ if stale, serve the chat page on $(HOST):$(PORT)"
@@ -76,7 +76,12 @@ eval-golden: $(VENV)/.installed
 	$(BIN)/practice-assistant eval --golden eval/golden.jsonl --answers
 
 eval-routing: $(VENV)/.installed
-	$(BIN)/practice-assistant eval-routing --dataset ../shared/data/crisis/routing_dev.jsonl
+	$(BIN)/practice-assistant eval-routing --leave-one-source-out
+	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_handwritten.jsonl
+
+# Rebuild the shipped crisis classifier from training/crisis/ and ../shared/data/crisis/.
+safety-model: $(VENV)/.installed
+	$(BIN)/practice-assistant train-safety
 
 bench-ingest: $(VENV)/.installed
 	$(BIN)/practice-assistant bench ingest --dataset ../shared/data/counselchat --corpus corpus

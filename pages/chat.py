@@ -66,7 +66,7 @@ visitor = Visitor(state.visitor_id, client_address(st.context.headers, st.contex
 def draw_answer(answer: Answer, index: int) -> None:
     if answer.route == "crisis":
         st.error(link_contacts(answer.answer), icon=":material/emergency:")
-    elif answer.route == "rate_limited":
+    elif answer.route in ("rate_limited", "error"):
         st.warning(link_contacts(answer.answer), icon=":material/hourglass_top:")
     else:
         st.markdown(answer.answer)

@@ -89,3 +89,13 @@ def page_services(settings, assistant):
                                 services.questions, services.sign_in, services.clock)
     with serving.installed(services):
         yield services
+
+
+class BrokenEmbeddings:
+    """A model that fails on every call, as a crashed or missing model would."""
+
+    def embed_query(self, text: str) -> list[float]:
+        raise RuntimeError("model is down")
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        raise RuntimeError("model is down")

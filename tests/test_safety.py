@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import BrokenEmbeddings
 from practice_assistant.app_service import build_router
 from practice_assistant.models import RouteDecision
 from practice_assistant.safety import (
@@ -19,16 +20,6 @@ from practice_assistant.safety import (
 from practice_assistant.settings import Resource, Settings
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-class BrokenEmbeddings:
-    """A model that fails on every call, as a crashed or missing model would."""
-
-    def embed_query(self, text: str) -> list[float]:
-        raise RuntimeError("model is down")
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        raise RuntimeError("model is down")
 
 
 @pytest.fixture(scope="module")

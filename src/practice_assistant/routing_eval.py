@@ -11,6 +11,7 @@ benign rows routed ``crisis``. Other labels only show up in the confusion table.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,12 @@ from practice_assistant.embedding import CachingEmbeddings
 from practice_assistant.eval_data import read_jsonl
 from practice_assistant.safety import SafetyRouter, message_units, rule_decision
 from practice_assistant.safety_model import CrisisModel
-from practice_assistant.safety_sources import LabelledMessage, RoutingData, load_all
+from practice_assistant.safety_sources import (
+    LabelledMessage,
+    RoutingData,
+    bank_digest,
+    load_all,
+)
 from practice_assistant.safety_train import (
     DEFAULT_OPTIONS,
     HeldOut,
@@ -133,7 +139,8 @@ def train_shipped_model(data: RoutingData, embeddings: Embeddings, out: Path,
                         options: TrainOptions = DEFAULT_OPTIONS) -> CrisisModel:
     """Fit on every source and write the model the router ships with."""
     rows, pieces, caught, _ = _prepared(data, embeddings)
-    model = train_model(rows, pieces, caught, options)
+    model = dataclasses.replace(train_model(rows, pieces, caught, options),
+                                bank_digest=bank_digest(data.bank))
     model.save(out)
     return model
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -88,14 +88,26 @@ class CrisisModel:
     signal_coef: np.ndarray
     signal_intercept: np.ndarray
     signals: tuple[str, ...]
+    anchors: np.ndarray = field(default_factory=lambda: np.zeros((0, 384), np.float16))
+    gate: float = 0.0
     sources: tuple[str, ...] = ()
     lexical_weight: float = 0.5
+    bank_digest: str = ""
 
     def probability(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """P(crisis) for each piece: ``vectors`` are its unit embeddings, ``texts`` its words."""
-        dense = _sigmoid(np.asarray(vectors, dtype=np.float32) @ self.coef + self.intercept)
+        """P(crisis) for each piece: ``vectors`` are its unit embeddings, ``texts`` its words.
+
+        A piece less similar than ``gate`` to every crisis example it was trained on scores 0:
+        a linear model extrapolates far from its data, and messages unlike any crisis seen
+        (a question about a celebrity, a Python process) must not fire on that extrapolation.
+        """
+        vectors = np.asarray(vectors, dtype=np.float32)
+        dense = _sigmoid(vectors @ self.coef + self.intercept)
         lexical = _sigmoid(self.lexical.logits(texts))
-        return (1.0 - self.lexical_weight) * dense + self.lexical_weight * lexical
+        combined = (1.0 - self.lexical_weight) * dense + self.lexical_weight * lexical
+        if self.gate <= 0 or len(self.anchors) == 0:
+            return combined
+        return np.where(nearest_similarity(vectors, self.anchors) >= self.gate, combined, 0.0)
 
     def signal(self, vector: np.ndarray) -> str:
         """The most likely kind of danger, which picks the wording and resources of the reply."""
@@ -111,6 +123,8 @@ class CrisisModel:
             lexical_features=np.array(features), lexical_idf=self.lexical.idf.astype(np.float32),
             lexical_coef=self.lexical.coef.astype(np.float32),
             lexical_intercept=np.float32(self.lexical.intercept),
+            anchors=self.anchors.astype(np.float16), gate=np.float32(self.gate),
+            bank_digest=np.array(self.bank_digest),
             signal_coef=self.signal_coef.astype(np.float32),
             signal_intercept=self.signal_intercept.astype(np.float32),
             signals=np.array(self.signals), sources=np.array(self.sources, dtype=str))
@@ -126,6 +140,8 @@ class CrisisModel:
                     intercept=float(data["lexical_intercept"]))
                 return cls(coef=data["coef"], intercept=float(data["intercept"]),
                            lexical=lexical, lexical_weight=float(data["lexical_weight"]),
+                           anchors=data["anchors"], gate=float(data["gate"]),
+                           bank_digest=str(data["bank_digest"]),
                            threshold=float(data["threshold"]), signal_coef=data["signal_coef"],
                            signal_intercept=data["signal_intercept"],
                            signals=tuple(str(s) for s in data["signals"]),
@@ -133,6 +149,17 @@ class CrisisModel:
         except (OSError, KeyError, ValueError) as error:
             raise ModelFileError(f"cannot read the crisis model {path}: {error}; rebuild it "
                                  "with `make safety-model`") from error
+
+
+def nearest_similarity(vectors: np.ndarray, anchors: np.ndarray) -> np.ndarray:
+    """Each row's cosine to its most similar anchor (rows and anchors are unit vectors)."""
+    if len(anchors) == 0:
+        return np.ones(len(vectors), dtype=np.float32)
+    best = np.full(len(vectors), -1.0, dtype=np.float32)
+    for start in range(0, len(anchors), 4096):
+        block = anchors[start:start + 4096].astype(np.float32)
+        best = np.maximum(best, (np.asarray(vectors, dtype=np.float32) @ block.T).max(axis=1))
+    return best
 
 
 def _sigmoid(logits: np.ndarray) -> np.ndarray:

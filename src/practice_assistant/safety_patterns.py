@@ -22,7 +22,27 @@ def normalize(text: str) -> str:
     text = re.sub(r"\\+u2019|\\+u2018", "'", text)
     text = text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"',
                                          "\u201d": '"', "\u2013": "-", "\u2014": "-"}))
-    return re.sub(r"\s+", " ", text.lower()).strip()
+    text = re.sub(r"\s+", " ", text.lower()).strip()
+    return _TEXTING.sub(lambda m: _SPELLINGS[m.group(0)], text)
+
+
+# Texting and common misspellings, so a rule written once matches "i jus wanna be ded" too.
+_SPELLINGS = {
+    "ded": "dead", "kil": "kill", "myslef": "myself", "mysef": "myself", "myslf": "myself",
+    "suicde": "suicide", "sucide": "suicide", "suiside": "suicide", "wanna": "want to",
+    "gonna": "going to", "gunna": "going to", "finna": "going to", "tryna": "trying to",
+    "rn": "right now", "tmrw": "tomorrow", "tmr": "tomorrow", "tmrow": "tomorrow",
+    "2nite": "tonight", "tonite": "tonight", "2night": "tonight", "nite": "night",
+    "b4": "before", "pils": "pills", "pillz": "pills", "scard": "scared", "cant": "can't",
+    "dont": "don't", "wont": "won't", "im": "i'm", "ive": "i've", "bf": "boyfriend",
+    "gf": "girlfriend", "hes": "he's", "shes": "she's", "evry": "every", "anymor": "anymore",
+    "aftr": "after", "wud": "would", "wuld": "would", "ppl": "people", "jus": "just",
+    "hurtin": "hurting", "cuttin": "cutting", "killin": "killing", "thinkin": "thinking",
+    "wants 2": "wants to", "want 2": "want to", "going 2": "going to", "have 2": "have to",
+    "need 2": "need to", "tryin": "trying", "goin": "going", "gettin": "getting",
+}
+_TEXTING = re.compile(r"(?<![\w'])(?:" + "|".join(
+    re.escape(k) for k in sorted(_SPELLINGS, key=len, reverse=True)) + r")(?![\w'])")
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ _MACROS = {
                  r"husband|partner|spouse|boyfriend|girlfriend|ex|ex-\w+|mom|mother|dad|father|"
                  r"parents?|brother|sister|siblings?|son|daughter|family|neighbou?rs?|boss|"
                  r"co-?workers?|colleagues?|teachers?|classmates?|roommates?|friends?|strangers?|"
+                 r"managers?|supervisors?|stepdad|stepfather|stepmom|stepmother|uncle|aunt|"
+                 r"cousin|landlord|girlfriend's \w+|boyfriend's \w+|"
                  r"cops?|police officers?|politicians?|president|date|tinder date|grandparents?|"
                  r"grandmother|grandfather|him|her|them|others)(?:'s)?"),
     "{KID}": (r"(?:(?:\d{1,2}[- ]?(?:year|yr)[- ]?old|little|baby|young|teenage|teen|infant|"
@@ -168,6 +170,7 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"\b(?:{PILLS}|(?:the |a |my |his |dad'?s )?(?:gun|pistol|rifle|revolver|rope|noose|"
           r"razor|blade|knife|belt|cord|bottle)s?)\b[^.?!]{0,40}\b(?:in front of me|in my (?:hand|"
           r"hands|lap|pocket|palm)|next to me|beside me|on my (?:lap|desk|bed|nightstand)|"
+          r"right here|here with me|(?:sitting )?in (?:my|the) car with me|sitting in my car|"
           r"(?:is |are )?(?:loaded|ready|counted out|lined up|laid out|tied)\b)|"
           r"\b(?:holding|counted out|lined up|laid out|staring at|looking at) (?:all )?(?:the |my |"
           r"a |his |these )?(?:{PILLS}|gun|pistol|rifle|rope|noose|razor|blade)\b",
@@ -275,6 +278,69 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"\b(?:adult|grown ?up|uncle|stepdad|coach|teacher|babysitter|cousin|neighbou?r|"
           r"(?:mom|mother)'s boyfriend)\b[^.?!]{0,60}\b(?:touches|touched|comes into) (?:me|my "
           r"(?:room|bed|private))"),
+    _rule("suicide_ideation", "attempt",
+          r"\b(?:suicide attempt|attempted suicide|attempted to (?:kill|end|take) (?:myself|my "
+          r"(?:own )?life))\b|\b(?:after|since|before) my (?:last |first |recent |second |"
+          r"third )?attempt\b(?! (?:at|to|on|in|of))|\b(?:found|stopped|caught) me (?:before|"
+          r"just before) it (?:worked|was too late)\b|\b(?:tried|try|trying) (?:to )?(?:kill|end|"
+          r"hang|drown|poison|overdose) (?:myself|my (?:own )?life)\b|\bshould have finished "
+          r"it\b",
+          negatable=True),
+    _rule("suicide_ideation", "stockpiled means",
+          r"\benough (?:\w+ ){0,2}(?:{PILLS}|insulin|medication)\b[^.?!]{0,40}\b(?:to (?:die|kill "
+          r"me|end (?:it|my life|things)|cause my death|not wake up|overdose|do it))\b|"
+          r"\b(?:stockpil\w*|saving up|hoarding|collecting|stashing) (?:all )?(?:of )?(?:my |the "
+          r"|these )?{PILLS}\b",
+          negatable=True),
+    _rule("suicide_ideation", "better off deceased",
+          r"\b(?:be|am|i'?d be|would be|i'?m) better off (?:deceased|dead|gone|not alive|not "
+          r"here|not existing)\b|\bpassive (?:si|suicidal ideation)\b|\b(?:don'?t|do not) want "
+          r"to (?:be|stay) alive\b",
+          negatable=True),
+    _rule("overdose_medical", "took the lot",
+          r"\b(?:swallowed|took|taken|downed|ate|popped|drank) (?:the |my |a |his |her |their )?"
+          r"(?:whole|entire|full|rest of the) (?:bottle|pack|packet|box|strip|prescription|blister)"
+          r"\b|\b(?:swallowed|took|taken|downed|popped) (?:all|every one|everything|the rest) "
+          r"(?:of )?(?:them|my|the|in the|his|her)\b|\b(?:already|just) (?:took|swallowed|"
+          r"taken|downed) (?:them|it|all|everything|the lot)\b|\btook (?:way |far |a lot |much |so "
+          r"much )?more (?:\w+ )?than (?:i should|i was supposed|prescribed|i'?m supposed)",
+          exclude=r"\b(?:vitamins?|gummies|supplements?|candy|cookies|chips|pizza|snacks?|"
+                  r"advice|notes|test|exam|class|course|photos?|pictures?|took the whole "
+                  r"(?:day|week|weekend|class|course))\b"),
+    _rule("abuse_violence", "violence by someone close",
+          r"\b{FAM} (?:{ADV} )?(?:choked|strangled|punched|slapped|kicked|bit|burned|beat|"
+          r"smothered|suffocated) (?:me|us|my (?:face|neck|head))\b(?! (?:out|off|up|awake))|"
+          r"\b{FAM} (?:{ADV} )?(?:pushed|shoved|threw|slammed|dragged|pinned) me (?:down|into|"
+          r"against|off|onto|to the (?:ground|floor)|by my|across|over|out of)\b|"
+          r"\b{FAM} (?:{ADV} )?broke my (?:arm|nose|ribs?|jaw|wrist|finger|hand|leg|collarbone)\b|"
+          r"\b(?:banging|pounding|kicking) (?:on|in) (?:the|my) (?:door|window)\b[^.?!]{0,60}"
+          r"\b(?:locked|hiding|scared|afraid|help)\b|\b(?:locked|hiding) (?:my ?self|me) in "
+          r"(?:the |a |my )?(?:bathroom|bedroom|room|closet|car)\b[^.?!]{0,60}\b(?:he|she|they|"
+          r"him|her|them|scared|afraid|banging)\b",
+          fiction=True,
+          exclude=r"\b(?:when i was (?:a |little|young|\d|small)|as a (?:kid|child|teen)|"
+                  r"growing up|years ago|in (?:a )?(?:game|match|practice|judo|karate|boxing)|"
+                  r"playful|playfully|tickl\w*|pushed me to (?:apply|try|go|be|do|grow))\b"),
+    _rule("danger_to_others", "weapon and a target",
+          r"\b(?:gun|pistol|rifle|revolver|shotgun|firearm|knife|blade|machete|ammo|ammunition|"
+          r"bullets|strap|bat)\b[^.?!]{0,80}\b(?:know where (?:he|she|they|my \w+|his|her) "
+          r"(?:lives|is|works|stays|will be|sleeps)|outside (?:his|her|their|my \w+'s) "
+          r"(?:house|place|job|work|apartment|school)|waiting for (?:him|her|them|my \w+)|"
+          r"(?:use it|going to use it) on (?:him|her|them|my \w+))\b|"
+          r"\b(?:know where (?:he|she|they|my \w+) (?:lives|is|works|stays|will be))\b"
+          r"[^.?!]{0,80}\b(?:gun|pistol|rifle|knife|blade|machete|ammo|ammunition|bullets)\b|"
+          r"\bhomicidal (?:ideation|thoughts|urges|intent|plans?)\b",
+          fiction=True, negatable=True),
+    _rule("child_at_risk", "child sexual abuse or grooming",
+          r"\b(?:does|did|doing|makes? me do|made me do|make me) (?:sex(?:ual)? (?:stuff|things)|"
+          r"stuff to me|things to me|sexual (?:stuff|things) (?:to|with) me)\b|"
+          r"\b(?:send|sending|sent) (?:him |her |them )?(?:\w+ )?(?:pics|pictures|photos|nudes|"
+          r"videos)\b[^.?!]{0,60}\b(?:without (?:my )?clothes|naked|nude|"
+          r"or (?:he|she|they)'?(?:ll| will)|tell everyone|threaten\w*)|"
+          r"\b(?:\d{1,2} ?(?:yo|yr|year)s? ?old|i'?m 1[0-7]|my (?:\d{1,2} ?(?:yo|yr|year) ?old )?"
+          r"(?:son|daughter|kid|child|niece|nephew|student))\b[^.?!]{0,80}\b(?:asking (?:for|me "
+          r"for|her for|him for)|asks (?:for|me for)|wants (?:me )?to send|send (?:him|her)) "
+          r"(?:\w+ )?(?:pics|pictures|photos|nudes)\b"),
     # --- self-harm
     _rule("self_harm", "self-harm",
           r"\bself[- ]?harm\w*|\bself[- ]?injur\w*|\bself[- ]?mutilat\w*|\bnssi\b|"
@@ -421,7 +487,8 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"\b(?:was|got|been|i'?ve been) (?:{ADV} )?(?:raped|sexually assaulted|assaulted|"
           r"attacked|beaten up|beaten|drugged|choked|strangled) {RECENT}\b",
           exclude=r"\bhit (?:me )?(?:up|back)\b|hit me (?:with|that)|it hit me|kick(?:s|ed)? "
-                  r"(?:me )?out|\b(?:when i was|as a (?:kid|child|teen)|growing up|years ago|"
+                  r"(?:me )?out|\b(?:when i was (?:a |little|young|\d|small|growing|in (?:school|"
+                  r"high school|college))|as a (?:kid|child|teen)|growing up|years ago|"
                   r"in the past|used to|would|my childhood|was a (?:kid|child|teen)|my ex\b|"
                   r"ex-|in high school|in college|in a (?:game|match|practice)|in checkers|"
                   r"in chess|playful)"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,6 +96,15 @@ def load_all(bank: Path, shared_crisis: Path | None, golden: Path | None) -> lis
     if golden is not None and golden.exists():
         rows += load_golden_questions(golden)
     return rows
+
+
+def bank_digest(folder: Path) -> str:
+    """A fingerprint of the bank's files, recorded in the model it trains."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.jsonl")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def sources(rows: Iterable[LabelledMessage]) -> list[str]:

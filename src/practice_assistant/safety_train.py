@@ -22,7 +22,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from practice_assistant.safety_model import CrisisModel, LexicalModel, lexical_features
+from practice_assistant.safety_model import (
+    CrisisModel,
+    LexicalModel,
+    lexical_features,
+    nearest_similarity,
+)
 from practice_assistant.safety_sources import CRISIS, LabelledMessage
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -37,12 +42,16 @@ class TrainOptions:
     strength: float = 8.0          # inverse regularisation (sklearn's C) of the embedding half
     lexical_strength: float = 16.0  # ... and of the lexical half
     lexical_weight: float = 0.5
+    gate: float = 0.0               # a piece less similar to every crisis example cannot fire
     min_df: int = 2
     max_units: int = 24            # pieces per long benign message kept for training
     seed: int = 0
 
 
 DEFAULT_OPTIONS = TrainOptions()
+#: the threshold stays in this range whatever the out-of-fold scores say: below it the classifier
+#: would fire on nearly anything its gate lets through; above it recall is not put first
+MIN_THRESHOLD, MAX_THRESHOLD = 0.15, 0.5
 
 
 @dataclass(frozen=True)
@@ -108,20 +117,21 @@ def train_model(rows: Sequence[LabelledMessage], pieces: Pieces, caught: np.ndar
     signal_coef, signal_intercept, signals = _fit_signals(rows, pieces, detector)
     return CrisisModel(coef=detector.coef, intercept=detector.intercept,
                        lexical=detector.lexical.packed(), threshold=threshold,
-                       lexical_weight=options.lexical_weight, signal_coef=signal_coef,
+                       lexical_weight=options.lexical_weight, anchors=detector.anchors,
+                       gate=options.gate, signal_coef=signal_coef,
                        signal_intercept=signal_intercept, signals=signals,
                        sources=tuple(sorted({r.source for r in rows})))
 
 
 def choose_threshold(uncaught_scores: np.ndarray, crisis_total: int,
                      recall_target: float) -> float:
-    """The highest threshold (at most 0.5) at which rules and classifier together still catch
+    """The highest threshold (within its range) at which rules and classifier together still catch
     ``recall_target`` of ``crisis_total`` crisis messages; ``uncaught_scores`` are the
     classifier's scores of those the rules miss."""
     allowed = int(np.floor((1.0 - recall_target) * crisis_total))
     if allowed >= len(uncaught_scores):
-        return 0.5
-    return float(min(np.sort(uncaught_scores)[allowed], 0.5))
+        return MAX_THRESHOLD
+    return float(np.clip(np.sort(uncaught_scores)[allowed], MIN_THRESHOLD, MAX_THRESHOLD))
 
 
 @dataclass(frozen=True)
@@ -149,11 +159,15 @@ class _Detector:
     intercept: float
     lexical: _Lexical
     lexical_weight: float
+    anchors: np.ndarray
+    gate: float
 
     def piece_probabilities(self, pieces: Pieces) -> np.ndarray:
         dense = _sigmoid(pieces.vectors @ self.coef + self.intercept)
         lexical = _sigmoid(self.lexical.logits(pieces.features))
-        return (1.0 - self.lexical_weight) * dense + self.lexical_weight * lexical
+        combined = (1.0 - self.lexical_weight) * dense + self.lexical_weight * lexical
+        return np.where(nearest_similarity(pieces.vectors, self.anchors) >= self.gate,
+                        combined, 0.0)
 
 
 def _fit_detector(labels: np.ndarray, keep: np.ndarray, pieces: Pieces,
@@ -169,6 +183,7 @@ def _fit_detector(labels: np.ndarray, keep: np.ndarray, pieces: Pieces,
 def _fit_halves(index: np.ndarray, labels: np.ndarray, pieces: Pieces,
                 options: TrainOptions) -> _Detector:
     y = labels[pieces.owner[index]]
+    anchors = pieces.vectors[index[y]].astype(np.float16)
     dense = LogisticRegression(C=options.strength, class_weight="balanced", max_iter=3000,
                                random_state=options.seed).fit(pieces.vectors[index], y)
     vectorizer = TfidfVectorizer(analyzer=_given, min_df=options.min_df, sublinear_tf=True,
@@ -177,7 +192,7 @@ def _fit_halves(index: np.ndarray, labels: np.ndarray, pieces: Pieces,
     lexical = LogisticRegression(C=options.lexical_strength, class_weight="balanced",
                                  max_iter=3000, random_state=options.seed).fit(matrix, y)
     return _Detector(dense.coef_[0].astype(np.float32), float(dense.intercept_[0]),
-                     _Lexical(vectorizer, lexical), options.lexical_weight)
+                     _Lexical(vectorizer, lexical), options.lexical_weight, anchors, options.gate)
 
 
 def _given(features: Sequence[str]) -> Sequence[str]:
