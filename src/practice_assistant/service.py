@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -15,7 +16,7 @@ from practice_assistant.compose import compose
 from practice_assistant.followup import carry_topic
 from practice_assistant.generate import AnswerStream, LLMAnswerer, build_chat_model
 from practice_assistant.models import Answer, Citation
-from practice_assistant.retrieval import HybridRetriever, cap_per_article
+from practice_assistant.retrieval import HybridRetriever, cap_per_article, open_retriever
 from practice_assistant.settings import Settings
 from practice_assistant.store import IndexStore, IndexVersion
 
@@ -62,9 +63,9 @@ class Assistant:
             with self._lock:
                 loaded = self._loaded
                 if loaded is None or loaded.version.version != current.version:
-                    collection = self.store.open_collection(current.version)
-                    loaded = _Loaded(current, HybridRetriever(
-                        collection, self.embeddings, mode=self.settings.retriever))
+                    loaded = _Loaded(current, open_retriever(
+                        self.store, current.version, self.embeddings,
+                        mode=self.settings.retriever))
                     self._loaded = loaded
         return loaded.retriever
 
@@ -158,7 +159,7 @@ class Assistant:
     def _no_answer(self, question: str, passages: list[Any],
                    retriever: HybridRetriever) -> Answer:
         topics: list[tuple[str, str | None]] = []
-        for chunk in [*(p.chunk for p in passages), *retriever.chunks]:
+        for chunk in itertools.chain((p.chunk for p in passages), retriever.chunks):  # lazy
             if all(chunk.title != title for title, _ in topics):
                 topics.append((chunk.title, self._url(chunk.url)))
             if len(topics) == 3:
