@@ -171,6 +171,7 @@ def test_a_saved_index_that_does_not_match_its_collection_is_not_used(store: Ind
     with caplog.at_level(logging.WARNING, logger="practice_assistant"):
         retriever = open_retriever(store, version, embeddings)
     assert not retriever.lexical.saved and "indexing in memory instead" in caplog.text
+    assert "no saved BM25 index" not in caplog.text  # it has one: the wrong one
     assert len(retriever.chunks) == store.current().chunks
 
 

@@ -59,7 +59,7 @@ def open_retriever(store: IndexStore, version: str, embeddings: Embeddings,
                     "indexing in memory instead", version, len(lexical.chunks),
                     collection.count())
         lexical = None
-    if lexical is None:
+    elif lexical is None:
         log.warning("index version %s has no saved BM25 index (written before ingest saved "
                     "one): indexing its chunks in memory; run `python -m ingest` once to save "
                     "it", version)
