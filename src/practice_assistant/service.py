@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -16,7 +17,7 @@ from practice_assistant.followup import carry_topic
 from practice_assistant.generate import AnswerStream, LLMAnswerer
 from practice_assistant.limits_policy import RATE_LIMITED_REPLY, QuestionLimiter, Visitor
 from practice_assistant.models import Answer, Citation, RouteDecision
-from practice_assistant.retrieval import HybridRetriever, cap_per_article
+from practice_assistant.retrieval import HybridRetriever, cap_per_article, open_retriever
 from practice_assistant.safety import (
     SafetyRouter,
     crisis_reply,
@@ -73,9 +74,9 @@ class Assistant:
             with self._lock:
                 loaded = self._loaded
                 if loaded is None or loaded.version.version != current.version:
-                    collection = self.store.open_collection(current.version)
-                    loaded = _Loaded(current, HybridRetriever(
-                        collection, self.embeddings, mode=self.settings.retriever))
+                    loaded = _Loaded(current, open_retriever(
+                        self.store, current.version, self.embeddings,
+                        mode=self.settings.retriever))
                     self._loaded = loaded
         return loaded.retriever
 
@@ -205,7 +206,7 @@ class Assistant:
     def _no_answer(self, question: str, passages: list[Any],
                    retriever: HybridRetriever) -> Answer:
         topics: list[tuple[str, str | None]] = []
-        for chunk in [*(p.chunk for p in passages), *retriever.chunks]:
+        for chunk in itertools.chain((p.chunk for p in passages), retriever.chunks):  # lazy
             if all(chunk.title != title for title, _ in topics):
                 topics.append((chunk.title, self._url(chunk.url)))
             if len(topics) == 3:
