@@ -88,8 +88,8 @@ def test_ingest_ask_and_reingest_through_a_chroma_server(tmp_path: Path, corpus_
 
     other_replica = IndexStore(tmp_path / "elsewhere", settings.collection, chroma_url)
     assert other_replica.current() == store.current()  # the marker lives on the server
-    elsewhere = Assistant(settings.model_copy(update={"index_dir": other_replica.root}),
-                          embeddings, store=other_replica)
+    elsewhere = build_assistant(settings.model_copy(update={"index_dir": other_replica.root}),
+                                embeddings)
     assert not elsewhere.retriever().lexical.saved  # no local BM25 there: built in memory
     question = "the weighted blanket shaped like a tortoise in EMDR"
     assert elsewhere.ask(question).citations == assistant.ask(question).citations
