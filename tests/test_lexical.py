@@ -18,6 +18,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from ingest.pipeline import ingest_articles, run_ingest
+from practice_assistant.app_service import build_router
 from practice_assistant.lexical import (
     FOLDER,
     ChunkTable,
@@ -150,7 +151,8 @@ def test_version_written_before_bm25_was_saved_still_serves(store: IndexStore, e
     shutil.rmtree(store.version_files(version) / FOLDER)
     settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl")
     with caplog.at_level(logging.WARNING, logger="practice_assistant"):
-        retriever = Assistant(settings, embeddings, store=store).retriever()
+        assistant = Assistant(settings, embeddings, build_router(embeddings), store=store)
+        retriever = assistant.retriever()
     assert not retriever.lexical.saved
     assert "no saved BM25 index" in caplog.text and "python -m ingest" in caplog.text
     for query in QUERIES:
@@ -206,7 +208,7 @@ def test_no_answer_lists_topics_without_decoding_the_whole_table(store: IndexSto
     """The topic list reads the first chunks only, however large the index."""
     settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl",
                         relevance_floor=2.0)  # nothing is relevant enough: always no_answer
-    assistant = Assistant(settings, embeddings, store=store)
+    assistant = Assistant(settings, embeddings, build_router(embeddings), store=store)
     table = assistant.retriever().chunks
     decoded: list[int] = []
     original = table._decode
@@ -223,7 +225,7 @@ def test_a_new_version_is_served_from_its_own_saved_index(tmp_path: Path, corpus
     store = IndexStore(tmp_path / "index")
     run_ingest([corpus_copy], store, embeddings)
     settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl")
-    assistant = Assistant(settings, embeddings, store=store)
+    assistant = Assistant(settings, embeddings, build_router(embeddings), store=store)
     first = assistant.retriever()
     emdr = corpus_copy / "what-is-emdr-therapy.md"
     emdr.write_text(emdr.read_text() + "\nEvery client gets a weighted blanket shaped like a "

@@ -108,6 +108,9 @@ def _add_routing_data(parser: argparse.ArgumentParser) -> None:
                              "../shared/data/crisis; skipped with a note when absent)")
     parser.add_argument("--golden", type=Path, default=Path("eval/golden.jsonl"),
                         help="the golden questions, a benign source")
+    parser.add_argument("--visitor-questions", type=Path,
+                        default=Path("training/practice_topics.jsonl"),
+                        help="practical visitor questions, a benign source")
     parser.add_argument("--cache", type=Path, default=Path("var/cache/safety-embeddings.npz"),
                         help="embedding cache, so repeated runs embed each text once")
 
@@ -273,7 +276,7 @@ def _routing_data(args: argparse.Namespace) -> RoutingData | None:
     if shared is None:
         print(f"note: {args.shared_data} is absent: only the bank and golden questions are used",
               file=sys.stderr)
-    return RoutingData(args.bank, shared, args.golden, args.cache)
+    return RoutingData(args.bank, shared, args.golden, args.cache, args.visitor_questions)
 
 
 def _eval_routing(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,6 +12,7 @@ benign rows routed ``crisis``. Other labels only show up in the confusion table.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ from practice_assistant.safety_train import (
     leave_one_source_out,
     train_model,
 )
+
+log = logging.getLogger(__name__)
 
 ROUTES = ("crisis", "out_of_scope", "answer")
 _BATCH = 64
@@ -107,9 +110,13 @@ def _vectors(rows: list[dict[str, Any]], router: SafetyRouter) -> list[list[floa
     if router.embeddings is None:
         return [None] * len(rows)
     vectors: list[list[float] | None] = []
-    for start in range(0, len(rows), _BATCH):
-        batch = [row["text"].strip() for row in rows[start:start + _BATCH]]
-        vectors.extend(router.embeddings.embed_documents(batch))
+    try:
+        for start in range(0, len(rows), _BATCH):
+            batch = [row["text"].strip() for row in rows[start:start + _BATCH]]
+            vectors.extend(router.embeddings.embed_documents(batch))
+    except Exception:  # the router then routes by its rules alone, as the service would
+        log.exception("eval-routing: embedding failed; routing by the rules alone")
+        return [None] * len(rows)
     return vectors
 
 
@@ -124,7 +131,7 @@ def _fmt(value: float | None) -> str:
 def _prepared(data: RoutingData, embeddings: Embeddings
               ) -> tuple[list[LabelledMessage], Pieces, np.ndarray, CachingEmbeddings]:
     """Rows, their embedded pieces (cached on disk) and which of them the rules catch."""
-    rows = load_all(data.bank, data.shared_crisis, data.golden)
+    rows = load_all(data.bank, data.shared_crisis, data.golden, data.visitor_questions)
     if not rows:
         raise ValueError(f"no labelled messages under {data.bank}")
     cached = CachingEmbeddings(embeddings, data.cache)

@@ -32,6 +32,8 @@ from practice_assistant.safety_patterns import (
     Hit,
     crisis_hits,
     is_definitional,
+    mask_idioms,
+    mask_negated_crisis,
     normalize,
 )
 from practice_assistant.safety_replies import (
@@ -48,6 +50,8 @@ _SIGNAL_PRIORITY = ("abuse_violence", "child_at_risk")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n+\s*")
 WINDOW_WORDS = 45
 MAX_WINDOWS = 40
+#: a scope request this short is answered as such before the classifier reads it
+SCOPE_FIRST_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -82,21 +86,26 @@ class SafetyRouter:
 
     def after_rules(self, message: str,
                     vector: Sequence[float] | None = None) -> RouteDecision | None:
-        """The classifier, then scope: for a message the rules let through."""
+        """Scope, then the classifier, for a message the rules let through.
+
+        A short explicit request ("are you a bot?", "should I stop taking Zoloft?") is answered
+        by its scope reply before the classifier reads it: the classifier's false alarms cluster
+        on such short questions. A long message is read by the classifier first, because one
+        alarming sentence in it matters more than a request it also makes.
+        """
         text = normalize(message)
         if not text:
             return None
+        scope = scope_check(text, message)
+        if scope is not None and len(text.split()) <= SCOPE_FIRST_WORDS:
+            return _out_of_scope(scope)
         detection = self.detect(message, vector)
         if detection is not None and detection.fires:
             return RouteDecision(
                 "crisis", detection.signal,
                 f"classifier: p={detection.probability:.2f} (threshold "
                 f"{detection.threshold:.2f}) on '{_clip(detection.piece)}'")
-        scope = scope_check(text, message)
-        if scope is not None:
-            signal, phrase = scope
-            return RouteDecision("out_of_scope", signal, f"pattern: '{_clip(phrase)}'")
-        return None
+        return _out_of_scope(scope) if scope is not None else None
 
     def detect(self, message: str, vector: Sequence[float] | None = None) -> Detection | None:
         """The classifier on every piece of the message; None if the model cannot run."""
@@ -121,6 +130,11 @@ class SafetyRouter:
                          self.model.signal(matrix[best]))
 
 
+def _out_of_scope(scope: tuple[str, str]) -> RouteDecision:
+    signal, phrase = scope
+    return RouteDecision("out_of_scope", signal, f"pattern: '{_clip(phrase)}'")
+
+
 def rule_decision(message: str) -> RouteDecision | None:
     """Crisis by the rules (and the non-English keyword list), or None."""
     text = normalize(message)
@@ -140,12 +154,14 @@ def rule_decision(message: str) -> RouteDecision | None:
 
 def message_units(message: str, size: int = WINDOW_WORDS,
                   max_windows: int = MAX_WINDOWS) -> list[str]:
-    """The pieces the classifier reads: the whole message, then windows of a long one.
+    """The pieces the classifier reads: the whole message, then windows of a long one, each
+    without its denied crisis clauses and everyday hyperbole (`mask_negated_crisis`,
+    `mask_idioms`).
 
     The embedding model reads only the first ~200 words and blurs a single alarming sentence in a
     long text; a crisis sentence may also end a long message, so its head and tail are kept.
     """
-    whole = message.strip()
+    whole = mask_idioms(mask_negated_crisis(message.strip()))
     if not whole:
         return []
     pieces = windows(whole, size)

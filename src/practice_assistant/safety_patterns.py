@@ -12,8 +12,20 @@ from dataclasses import dataclass
 
 from practice_assistant.safety_rules import CRISIS_RULES, FICTION, FOREIGN_CRISIS
 
-__all__ = ["CRISIS_RULES", "FICTION", "FOREIGN_CRISIS", "Hit", "crisis_hits",
-           "has_negated_crisis", "is_definitional", "is_negated", "normalize", "sentence_of"]
+__all__ = [
+    "CRISIS_RULES",
+    "FICTION",
+    "FOREIGN_CRISIS",
+    "Hit",
+    "crisis_hits",
+    "has_negated_crisis",
+    "is_definitional",
+    "is_negated",
+    "mask_idioms",
+    "mask_negated_crisis",
+    "normalize",
+    "sentence_of",
+]
 
 
 def normalize(text: str) -> str:
@@ -143,6 +155,37 @@ _NEGATED_CRISIS = re.compile(
     r"\b(?:not|never|no|n't|nothing)\b[^.?!,]{0,25}\b(?:suicid\w*|self[- ]?harm\w*|"
     r"kill(?:ing)? myself|hurt(?:ing)? myself|harm(?:ing)? myself|want to die|in danger|"
     r"crisis|emergency|thoughts of)")
+
+
+_NEGATED_CLAUSE = re.compile(
+    r"(?:\b(?:not|never|no|nothing)\b|n't)(?:(?!\b(?:and|but|so)\b)[^.?!,;]){0,25}?"
+    r"\b(?:suicid\w*|self[- ]?harm\w*|"
+    r"kill(?:ing)? myself|hurt(?:ing)? myself|harm(?:ing)? myself|want to die|in danger|"
+    r"crisis|emergency|thoughts of)[^.?!,;]*?(?=[.?!,;]|\bbut\b|$)", re.IGNORECASE)
+
+
+def mask_negated_crisis(text: str) -> str:
+    """``text`` without its denied crisis clauses ("I'm not suicidal, just curious" keeps "I'm ,
+    just curious"): the classifier must not read a denial as the thing denied."""
+    return re.sub(r"\s{2,}", " ", _NEGATED_CLAUSE.sub(" ", text)).strip()
+
+
+#: everyday hyperbole about death and violence: the words are a crisis's, the sense is not
+_IDIOM = re.compile(
+    r"\b(?:is|are|was|were|'s|'re) (?:\w+ )?killing me\b|"
+    r"\b(?:will|would|'ll|gonna|going to) (?:literally |actually )?(?:murder|kill) me if\b|"
+    r"\bbeat(?:s|ing)? (?:myself|yourself|ourselves) up\b|"
+    r"\bdying (?:to|for) (?!die\b|end\b|kill\b|be dead\b)|\bto die for\b|"
+    r"\bdie of (?:embarrassment|boredom|laughter|shame|cringe)\b|"
+    r"\b(?:could|would|'d) kill for\b|"
+    r"\bkill (?:the|a|that|this|my) (?:habit|process|task|time|vibe|mood|lights|engine)\b",
+    re.IGNORECASE)
+
+
+def mask_idioms(text: str) -> str:
+    """``text`` without everyday death-and-violence hyperbole ("my feet are killing me"), which
+    the rules already ignore and the classifier must not read literally."""
+    return re.sub(r"\s{2,}", " ", _IDIOM.sub(" ", text)).strip()
 
 
 def has_negated_crisis(text: str) -> bool:

@@ -50,6 +50,7 @@ class RoutingData:
     shared_crisis: Path | None
     golden: Path | None
     cache: Path | None = None
+    visitor_questions: Path | None = None
 
 
 def load_bank(folder: Path) -> list[LabelledMessage]:
@@ -87,14 +88,27 @@ def load_golden_questions(path: Path) -> list[LabelledMessage]:
     return rows
 
 
-def load_all(bank: Path, shared_crisis: Path | None, golden: Path | None) -> list[LabelledMessage]:
-    """Bank, public sets (when the folder exists) and golden questions, in that order."""
+#: the questions the assistant exists for weigh more in the fit: a false alarm on them is what
+#: a visitor asking about the practice or its articles meets (docs/safety.md)
+VISITOR_WEIGHTS = {"golden": 4.0, "practice-topics": 4.0}
+
+
+def load_visitor_questions(path: Path) -> list[LabelledMessage]:
+    """Practical questions visitors ask (``training/practice_topics.jsonl``): none a crisis."""
+    return _jsonl_rows(path, default_source="practice-topics", label=BENIGN)
+
+
+def load_all(bank: Path, shared_crisis: Path | None, golden: Path | None,
+             visitor_questions: Path | None = None) -> list[LabelledMessage]:
+    """Bank, public sets (when the folder exists), golden and practical visitor questions."""
     rows = load_bank(bank)
     if shared_crisis is not None and shared_crisis.is_dir():
         rows += load_routing_set(shared_crisis / "routing_dev.jsonl")
         rows += load_cssrs(shared_crisis / "cssrs_500_Reddit_users_posts_labels.csv")
     if golden is not None and golden.exists():
         rows += load_golden_questions(golden)
+    if visitor_questions is not None and visitor_questions.exists():
+        rows += load_visitor_questions(visitor_questions)
     return rows
 
 
@@ -111,20 +125,21 @@ def sources(rows: Iterable[LabelledMessage]) -> list[str]:
     return sorted({row.source for row in rows})
 
 
-def _jsonl_rows(path: Path, default_source: str) -> list[LabelledMessage]:
+def _jsonl_rows(path: Path, default_source: str, label: str | None = None) -> list[LabelledMessage]:
+    """Labelled rows of a JSONL file; ``label`` given labels every row (a set of one kind)."""
     rows: list[LabelledMessage] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
-            text, label = data["text"], data["label"]
+            text, given = data["text"], label or data["label"]
         except (json.JSONDecodeError, KeyError, TypeError) as error:
             raise ValueError(f"{path}:{number}: not a labelled message ({error})") from error
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"{path}:{number}: empty text")
-        label = label if label in (CRISIS, BENIGN) else REPORT_ONLY
-        rows.append(LabelledMessage(text, label, str(data.get("source") or default_source),
+        given = given if given in (CRISIS, BENIGN) else REPORT_ONLY
+        rows.append(LabelledMessage(text, given, str(data.get("source") or default_source),
                                     signal=data.get("signal"),
                                     kind=data.get("construct") or data.get("kind")
                                     or data.get("category")))

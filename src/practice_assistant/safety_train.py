@@ -28,7 +28,7 @@ from practice_assistant.safety_model import (
     lexical_features,
     nearest_similarity,
 )
-from practice_assistant.safety_sources import CRISIS, LabelledMessage
+from practice_assistant.safety_sources import CRISIS, VISITOR_WEIGHTS, LabelledMessage
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -64,6 +64,7 @@ class Pieces:
     features: tuple[tuple[str, ...], ...]
     owner: np.ndarray
     count: int
+    weight: np.ndarray | None = None   # per message; None weighs every message 1
 
     def subset(self, messages: Sequence[int]) -> Pieces:
         """The pieces of just these messages, renumbered in the order given."""
@@ -71,9 +72,10 @@ class Pieces:
         new_index[np.asarray(messages, dtype=np.int64)] = np.arange(len(messages))
         mask = new_index[self.owner] >= 0
         rows = np.flatnonzero(mask)
+        weight = None if self.weight is None else self.weight[np.asarray(messages, dtype=np.int64)]
         return Pieces(self.vectors[mask], tuple(self.texts[i] for i in rows),
                       tuple(self.features[i] for i in rows), new_index[self.owner[mask]],
-                      len(messages))
+                      len(messages), weight)
 
     def scores(self, model: CrisisModel) -> np.ndarray:
         """Each message's highest piece probability, as the router computes it."""
@@ -95,9 +97,10 @@ def embed_pieces(rows: Sequence[LabelledMessage], embed: Embed,
         texts += pieces
         owner += [i] * len(pieces)
     vectors = embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    weight = np.array([VISITOR_WEIGHTS.get(row.source, 1.0) for row in rows])
     return Pieces(np.asarray(vectors, dtype=np.float32), tuple(texts),
                   tuple(tuple(lexical_features(t)) for t in texts),
-                  np.asarray(owner, dtype=np.int64), len(rows))
+                  np.asarray(owner, dtype=np.int64), len(rows), weight)
 
 
 def train_model(rows: Sequence[LabelledMessage], pieces: Pieces, caught: np.ndarray,
@@ -183,14 +186,17 @@ def _fit_detector(labels: np.ndarray, keep: np.ndarray, pieces: Pieces,
 def _fit_halves(index: np.ndarray, labels: np.ndarray, pieces: Pieces,
                 options: TrainOptions) -> _Detector:
     y = labels[pieces.owner[index]]
+    weight = None if pieces.weight is None else pieces.weight[pieces.owner[index]]
     anchors = pieces.vectors[index[y]].astype(np.float16)
     dense = LogisticRegression(C=options.strength, class_weight="balanced", max_iter=3000,
-                               random_state=options.seed).fit(pieces.vectors[index], y)
+                               random_state=options.seed).fit(pieces.vectors[index], y,
+                                                              sample_weight=weight)
     vectorizer = TfidfVectorizer(analyzer=_given, min_df=options.min_df, sublinear_tf=True,
                                  lowercase=False)
     matrix = vectorizer.fit_transform([pieces.features[i] for i in index])
     lexical = LogisticRegression(C=options.lexical_strength, class_weight="balanced",
-                                 max_iter=3000, random_state=options.seed).fit(matrix, y)
+                                 max_iter=3000, random_state=options.seed).fit(matrix, y,
+                                                                             sample_weight=weight)
     return _Detector(dense.coef_[0].astype(np.float32), float(dense.intercept_[0]),
                      _Lexical(vectorizer, lexical), options.lexical_weight, anchors, options.gate)
 
