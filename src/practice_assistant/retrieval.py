@@ -41,7 +41,8 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
 def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     return Chunk(id=chunk_id, slug=str(meta.get("slug", chunk_id)),
                  title=str(meta.get("title", "")), url=meta.get("url"),
-                 section=meta.get("section"), text=text, position=int(meta.get("position", 0)))
+                 section=meta.get("section"), text=text, position=int(meta.get("position", 0)),
+                 topic=meta.get("topic"), focus=meta.get("focus"))
 
 
 class HybridRetriever:
