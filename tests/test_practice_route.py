@@ -99,3 +99,21 @@ def test_a_question_staff_added_is_matched_by_its_wording(detector, embeddings):
     extras = [(question, embeddings.embed_query(question))]
     match = _detect(detector, embeddings, "is there somewhere to park near your office", extras)
     assert match.signal == "practice_extra" and match.extra == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "what is EFT couples therapy",  # a definition: no similarity overrides it
+    "could you recommend a good book about attachment",  # the assistant's advice, not an offer
+    "when does the city council session begin",  # "session", but nobody asks the practice
+    "can couples therapy be done over the phone",  # whether it can be done: article
+])
+def test_definitions_requests_for_advice_and_unaddressed_questions_are_not_practical(
+        detector, embeddings, text):
+    assert _detect(detector, embeddings, text) is None
+
+
+@pytest.mark.slow
+def test_asking_for_the_phone_instead_of_video_is_practical(detector, embeddings):
+    match = _detect(detector, embeddings, "Can I do my sessions over the phone instead?")
+    assert match is not None and match.topic == "format"

@@ -64,7 +64,8 @@ yourselves actually anybody everyone everything lately
 REQUEST_WORDS = frozenset("""
 tip tips advice idea ideas way ways suggestion suggestions example examples info information
 guide guidance steps strategy strategies resource resources explain tell know worth good bad
-normal okay ok best better worse possible right wrong common helpful useful
+normal okay ok best better worse possible right wrong common helpful useful deal cope handle
+manage overcome theory concept meaning definition
 """.split())
 # How the articles name people and things that visitors name in many ways.
 SAME_AS = {"husband": "partner", "wife": "partner", "boyfriend": "partner",

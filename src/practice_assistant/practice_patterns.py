@@ -63,6 +63,9 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:venmo|zelle|paypal|apple pay)\b", r"\bstudent (?:rates?|discounts?|pricing)\b",
         r"\blow[- ]cost\b", r"\bpricing\b", r"\bexpensive\b", r"\baffordable\b",
         r"\bset (?:me|us) back\b", r"\bwhat'?s the damage\b",
+        r"\bhow much (?:per|a|each|every) (?:session|week|month|hour|visit|appointment)\b",
+        r"\bhow much (?:am i|are we|would i|would we|will i|will we) (?:be )?(?:looking at|"
+        r"paying|spending|out)\b",
         r"(?:^|: )(?:so |and |ok |okay )?how much (?:is|are|does|do|would|will) (?:it|that|this|"
         r"one|they)(?: cost| be| run)?\??$",
         near(r"\bflexib\w*|\bany options\b|\bhelp with (?:the )?cost\b",
@@ -152,7 +155,7 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"therapy with)|begin (?:seeing|therapy with))\b",
         r"\bfill out\b" + _END + r"{0,30}\b(?:before|appointment|session|intake|forms?)\b",
         r"\bsign up\b" + _END + rf"{{0,30}}\b{ADDRESS}\b",
-        near(r"\b(?:book|booking|booked)\b",
+        near(r"\b(?<!a )(?<!good )(?<!the )(?:book|booking|booked)\b",
              rf"\b{ADDRESS}\b|\bfor (?:both of us|my \w+)\b|\bonline\b|\bspecific therapist\b", 40),
         r"\b(?:the )?next step\b" + _END + rf"{{0,20}}\b{ADDRESS}\b",
         r"^(?:what(?:'s| is) )?(?:the )?next step\??$",
@@ -166,7 +169,9 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bimmediate(?:ly)? (?:availability|appointment|opening|start)\b",
         r"\bget in (?:this|next) (?:week|month)\b",
         r"\bhow (?:soon|quickly|fast) (?:can|could|would|will) (?:i|we|someone)\b(?!" + _END +
-        r"*\b(?:results|better|change|progress|improve|feel)\b)",
+        r"*\b(?:results|better|change|progress|improve|feel|notice|difference|work\w*)\b)",
+        r"\bwhen (?:can|could|would|will) (?:i|we) (?:actually |realistically |really )?"
+        r"(?:start|begin|get in|be seen|see someone)\b",
         r"\bsee someone (?:this|next|soon|quickly|right away)\b",
         r"\bhow long (?:until|till|before) (?:my|our|the|i can have (?:a|my)) first "
         r"(?:session|appointment)\b",
@@ -195,8 +200,8 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         near(r"\b(?:evenings?|weekends?|saturdays?|sundays?|mornings?|lunch(?:time| hour|"
              r" break)?|late[- ]night|daytime|after work|after \d+|before \d+|\d+ ?(?:am|pm)|"
              r"nights?)\b",
-             rf"\b(?:{APPOINTMENT}|slots?|availab\w+|offer|open|hours|times?)\b|\b(?:do|are|"
-             rf"can) (?:you|u)\b", 35),
+             rf"\b(?:{APPOINTMENT}|slots?|availability|offer|open|hours|times?)\b|\b(?:do|are|"
+             rf"can) (?:you|u)\b(?! (?:recommend|suggest|tell|explain|give|name|list))", 35),
     ),
     "session_length": _rx(
         r"\b\d{2,3}[- ]?(?:min|mins|minutes?)\b" + _END + r"{0,25}\b(?:session|appointment)s?\b",
@@ -245,7 +250,9 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bcredentials?\b", r"\b(?:lcsw|lmhc|lmft|lpc|psyd|psy\.d)\b", r"\bon staff\b",
         r"\b(?:your|the) (?:team|therapists|clinicians|staff|counselors|providers)\b",
         r"\bwho are (?:your|the) (?:therapists|clinicians|counselors)\b",
-        r"\bemdr[- ](?:trained|certified)\b", r"\bgottman\b", r"\beft\b",
+        r"\bemdr[- ](?:trained|certified)\b",
+        near(r"\bgottman\b|\beft\b|\bemotionally focused\b",
+             rf"\b{ADDRESS}\b|\btrained\b|\bcertified\b|\btraining\b", 40),
         r"\blgbt\w*\b", r"\bqueer\b", r"\btrans(?:gender)?\b", r"\bnon-?binary\b",
         r"\bpolyam\w*\b", r"\bnon-?monogam\w*\b", r"\bkink\w*\b", r"\binterfaith\b",
         r"\binterracial\b", r"\btherapists? of colou?r\b", r"\bbipoc\b",
@@ -260,8 +267,10 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bpsychiatrist on staff\b", r"\bkacie\b",
         rf"\b(?:do|does|can|could) (?:you|u|your \w+|anyone|any of your \w+|someone there|the "
         rf"practice)\b(?! (?:think|know|tell|explain|give|recommend|suggest|believe|say|mean))"
-        rf"{_END}{{0,40}}\b(?:speciali[sz]\w*|work with|treat|see|have (?:a|an|someone|anyone|"
-        r"any)|focus\w*|experience\w*|offer|provide|help with|run|host)\b",
+        rf"{_END}{{0,40}}\b(?:speciali[sz]\w*|work with|treat|see|have (?:someone|anyone|(?:a|an|"
+        r"any) (?:\w+ )?(?:therapists?|clinicians?|counsel\w*|specialists?|person|provider|"
+        r"psychologists?|psychiatrists?|women|woman|men|man))|focus\w*|experience\w*|offer|"
+        r"provide|help with|run|host)\b",
         r"\b(?:do|does) (?:you|u|your \w+|the practice|anyone there)\b help\b",
         r"\byour \w+ (?:person|people|specialists?|experts?|therapists?|clinicians?|"
         r"counsel\w*)\b",
@@ -292,6 +301,11 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"\b(?:shared|share|sent|send|told|tell)\b{_END}{{0,25}}\b(?:with )?(?:my )?"
         r"(?:insurance|employer|parents|doctor|psychiatrist|school)\b",
         r"\bwho (?:sees|can see|has access to)\b",
+        r"\b(?:will|would|does|do|can|could) (?:it|that|this|the therapist|you|they)\b" + _END
+        + r"{0,20}\b(?:shared|share|told|tell|disclosed?)\b" + _END
+        + r"{0,20}\bwith my (?:partner|husband|wife|spouse|boyfriend|girlfriend)\b",
+        r"\b(?:tell|say to|share with) (?:the|my|a|our) (?:couples )?(?:therapist|counsel\w*)\b"
+        + _END + r"{0,25}\b(?:privately|in private|alone|one[- ]on[- ]one|in secret)\b",
         r"\bconsent to (?:talk|speak)\b",
         r"\b(?:employer|boss|job|work|parents|school|insurance company) (?:will |would |could )?"
         r"(?:find out|know|see|be told|be notified)\b|\bfind out (?:i'?m|that i'?m) in therapy\b",
@@ -306,7 +320,7 @@ TRAP_PATTERNS: dict[str, re.Pattern[str]] = {
     "effect": _rx(
         r"\b(?:start(?:s|ed)? (?:to )?work\w*|results?|progress|effective\w*|worth it|worth the|"
         r"as good as|as well as|better than|harder to|easier to|feel distant|too late|right time|"
-        r"make a difference)\b",
+        r"make a difference|notice a difference|see a difference)\b",
         r"\bis (?:it|therapy|couples therapy|counsel\w*|this) (?:even |really |actually )?worth\b|"
         r"\bworth (?:it|the|paying|spending|going|trying|doing)\b",
         r"\b(?:does|do|did|will|would|can|could|is|isn'?t|doesn'?t|won'?t|might|how much does|"
@@ -341,6 +355,10 @@ TRAP_PATTERNS: dict[str, re.Pattern[str]] = {
     "definition": re.compile(
         rf"^(?:so |and |ok |okay )?(?:what(?:'s| is| are| does)|explain|define|tell me about|"
         rf"how does|how do)\b(?!.*\b{ADDRESS}\b)"),
+    # "Can you recommend a couples retreat?" asks the assistant for advice, not the practice.
+    "ask_assistant": re.compile(
+        r"\b(?:can|could|would|will) you (?:please )?(?:recommend|suggest|explain|name|list|"
+        r"give me (?:some|a list)|point me to)\b"),
     "love_language": re.compile(r"\blove languages?\b|\bbody language\b|\btalk past\b|"
                                 r"\bspeak to (?:my|your|him|her)\b"),
     "ordinary_time": re.compile(
@@ -358,21 +376,23 @@ TRAP_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bone screen\b|\bmy car\b|\broommates?\b|"
         # "Can EMDR be done online?" / "can I do it over video": whether it can, not the offer
         r"\bcan (?:i|we|it|emdr|therapy|this|that|couples therapy)\b(?:(?!\b(?:you|your|u)\b)"
-        r"[^.?!]){0,30}\b(?:over video|by video|on video|online|virtually|remotely|over zoom)\b"),
+        r"[^.?!]){0,30}\b(?:over video|by video|on video|online|virtually|remotely|over zoom|"
+        r"over the phone|by phone|on the phone)\b(?!" + _END + r"*\binstead\b)"),
 }
 # Which traps can veto which topics (a trap unrelated to a topic's words never vetoes it).
 TRAPS_FOR: dict[str, tuple[str, ...]] = {
     "fees": ("effect", "money_topic", "partner_subject"),
     "insurance": ("effect",),
-    "states_served": ("partner_subject", "feeling", "effect"),
-    "format": ("effect", "how_to_online", "partner_subject", "what_happens", "definition"),
-    "booking": ("skill_object", "partner_subject", "what_happens"),
+    "states_served": ("partner_subject", "feeling", "effect", "ask_assistant"),
+    "format": ("effect", "how_to_online", "partner_subject", "what_happens", "definition",
+               "ask_assistant"),
+    "booking": ("skill_object", "partner_subject", "what_happens", "ask_assistant"),
     "wait_time": ("effect", "partner_subject", "feeling"),
-    "hours": ("ordinary_time", "partner_subject"),
+    "hours": ("ordinary_time", "partner_subject", "ask_assistant"),
     "session_length": ("effect", "partner_subject", "what_happens"),
     "cancellation": ("partner_subject", "feeling"),
     "languages": ("love_language",),
-    "specialties": ("effect", "what_happens", "definition", "partner_subject"),
+    "specialties": ("effect", "what_happens", "definition", "partner_subject", "ask_assistant"),
     "consultation": ("what_happens",),
     "privacy_records": ("feeling", "how_to_online", "partner_subject", "effect"),
 }
@@ -432,6 +452,21 @@ def in_context(text: str) -> bool:
     """Whether a message could be a practical question to a therapy practice at all."""
     norm = normalize(text)
     return len(norm.split()) <= SHORT_FRAGMENT_WORDS or bool(_CONTEXT.search(norm))
+
+
+# Traps that no similarity overrides: a definition ("what is the Gottman Method?") or a
+# request for the assistant's own advice is never a question about the practice's offer.
+HARD_TRAPS = frozenset({"definition", "ask_assistant"})
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i'd|i've|me|my|we|we're|we'd|us|our|is there|are there|"
+                           r"usual|usually|typical|typically|normally)\b")
+
+
+def addressed(text: str) -> bool:
+    """The message speaks to the practice, for the visitor, or about what is usual (or is a
+    short fragment): "what time does the session of Congress start?" does none of these."""
+    norm = normalize(text)
+    return (len(norm.split()) <= SHORT_FRAGMENT_WORDS or bool(re.search(rf"\b{ADDRESS}\b", norm))
+            or bool(_FIRST_PERSON.search(norm)))
 
 
 def traps_for(text: str, topic: str) -> list[tuple[str, str]]:

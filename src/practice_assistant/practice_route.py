@@ -9,13 +9,14 @@ Two signals, both explainable in the answer's ``signal`` and ``reason``:
   ``article`` examples.
 
 A pattern without a trap routes. A pattern with a trap routes only when the examples agree by
-the veto margin. No pattern routes only on a clear embedding margin (the free margin), when
-the message is about therapy at all (it addresses the practice, names something of therapy, or
-is a short fragment) or is very close to the examples, and when no trap for that topic is in
-the message ("what happens in a free consultation" is close to the consultation examples, but
-it is the consultation article's question). Both margins are fitted on the training rows.
-Questions staff added to the facts file's ``extra`` list are matched by similarity to their
-wording.
+the veto margin (never past a definition or a request for the assistant's own advice). No
+pattern routes only on a clear embedding margin (the free margin), when the message speaks to
+the practice or for the visitor, when it is about therapy at all (it names something of
+therapy, or is a short fragment) or is very close to the examples, and when no trap for that
+topic is in the message ("what happens in a free consultation" is close to the consultation
+examples, but it is the consultation article's question). Both margins are fitted on the
+training rows. Questions staff added to the facts file's ``extra`` list are matched by
+similarity to their wording.
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from practice_assistant.practice_examples import ExampleBank, load_bank, margin
-from practice_assistant.practice_patterns import PRIORITY, in_context, pattern_hits, traps_for
+from practice_assistant.practice_patterns import (
+    HARD_TRAPS,
+    PRIORITY,
+    addressed,
+    in_context,
+    pattern_hits,
+    traps_for,
+)
 
 EXTRA_MIN_SIMILARITY = 0.78  # cosine to a staff-written extra question to use its answer
 CONTEXT_FREE_SIMILARITY = 0.65  # embedding-only routing without a word of therapy needs this
@@ -70,14 +78,16 @@ class PracticeDetector:
                                  f"matched {best.matched!r}"
                                  + (f" (also {', '.join(also)})" if also else "")
                                  + f"; {self._similarity(scores, best.topic)}")
-        if hits and lead >= self.bank.veto_margin:
-            hit = max(hits, key=lambda h: scores[h.topic][0])
+        soft = [h for h in hits if not any(name in HARD_TRAPS for name, _ in h.traps)]
+        if soft and lead >= self.bank.veto_margin:
+            hit = max(soft, key=lambda h: scores[h.topic][0])
             traps = ", ".join(f"{name} {found!r}" for name, found in hit.traps)
             return PracticeMatch(hit.topic, f"practice_similarity:{hit.topic}",
                                  f"matched {hit.matched!r} despite {traps}: margin "
                                  f"{lead:.2f} >= {self.bank.veto_margin:.2f}; "
                                  f"{self._similarity(scores, hit.topic)}")
         if not hits and lead >= self.bank.free_margin and not traps_for(text, nearest) \
+                and addressed(text) \
                 and (in_context(text) or scores[nearest][0] >= CONTEXT_FREE_SIMILARITY):
             return PracticeMatch(nearest, f"practice_similarity:{nearest}",
                                  f"no pattern; margin {lead:.2f} >= "
