@@ -53,7 +53,7 @@ class PracticeReport:
     rows: list[Routed] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        raise NotImplementedError
+        return {"set": self.name, "rows": len(self.rows)}
 
 
 @dataclass
@@ -152,7 +152,7 @@ def evaluate_narrow(assistant: Any, path: Path) -> NarrowReport:
         narrow = lead.startswith((NARROW_LEAD_IN.split("{")[0], NARROW_LEAD_IN_MANY.split("{")[0]))
         detail = "narrow" if cited and narrow else "cited" if cited else "not cited"
         report.rows.append(Routed(text, "answer", answer.route, slug, None, answer.signal,
-                                  lead, detail))
+                                  lead if answer.route == "answer" else answer.reason, detail))
     return report
 
 
