@@ -18,6 +18,7 @@ from ingest.guard import guard_articles
 from ingest.load import MAX_FILE_BYTES, load_articles, slugify
 from practice_assistant.embedding import MODEL_NAME
 from practice_assistant.facts import FACTS_FILENAME, FACTS_SLUG, facts_chunks, is_facts
+from practice_assistant.lexical import has_lexical, save_version_lexical
 from practice_assistant.models import Article, Chunk
 from practice_assistant.store import IndexStore, add_chunks, indexed_articles
 
@@ -149,6 +150,8 @@ def ingest_articles(articles: Sequence[Article], store: IndexStore,
         by_slug = {a.slug: a for a in articles}
         todo = [by_slug[s] for s in (*plan.added, *plan.updated)]
         chunks = [c for article in todo for c in chunks_for(article)]
+        if not dry_run and not plan.changes and serving:
+            notes += save_missing_bm25(store, serving.version)
         if dry_run or not plan.changes:
             return IngestReport(plan, failed, 0, time.perf_counter() - started,
                                 articles=len(articles), chunks=serving.chunks if serving else 0,
@@ -169,6 +172,10 @@ def ingest_articles(articles: Sequence[Article], store: IndexStore,
                 collection.delete(where={"slug": {"$in": list(plan.removed)}})
             kept = indexed_articles(collection)
             stages["write"], mark = time.perf_counter() - mark, time.perf_counter()
+            # From the whole new version, copied chunks included: BM25's statistics (document
+            # frequencies, average length) are the corpus's, so nothing is reused from before.
+            save_version_lexical(collection, store.version_files(version))
+            stages["bm25"], mark = time.perf_counter() - mark, time.perf_counter()
             record = store.commit(version, articles=len(kept), chunks=collection.count(),
                                   model=MODEL_NAME)
             stages["commit"] = time.perf_counter() - mark
@@ -178,6 +185,16 @@ def ingest_articles(articles: Sequence[Article], store: IndexStore,
     return IngestReport(plan, failed, len(chunks), time.perf_counter() - started,
                         articles=record.articles, chunks=record.chunks, version=version,
                         notes=tuple(notes), stage_seconds=stages)
+
+
+def save_missing_bm25(store: IndexStore, version: str) -> list[str]:
+    """Save the BM25 index of a version written before ingest saved one (no model needed);
+    a note for the report when it did. The caller holds the ingest lock."""
+    folder = store.version_files(version)
+    if has_lexical(folder):
+        return []
+    save_version_lexical(store.open_collection(version), folder)
+    return [f"saved the BM25 index of index version {version}, written without one"]
 
 
 def _embed(embeddings: Embeddings, texts: list[str], progress: Progress | None,

@@ -19,7 +19,7 @@ from practice_assistant.bench_load import (
 )
 from practice_assistant.bench_query import Summary, clocked
 from practice_assistant.bench_recipe import docs_in_order, mean_ndcg
-from practice_assistant.bench_report import all_targets
+from practice_assistant.bench_report import all_targets, memory_report
 from practice_assistant.evaluation import GoldenItem, load_golden
 from practice_assistant.models import Answer, Chunk, Citation
 
@@ -179,6 +179,28 @@ def test_all_targets_judges_each_figure():
         size.update(best)
     assert [c["met"] for c in all_targets(result)] == [True, False, True, True, True, True,
                                                         False]
+
+
+def _probe(how: str, load_s: float, peak: float) -> dict:
+    steps = [{"step": "model loaded", "s": 5.0, "rss_mb": 600.0, "peak_mb": 600.0},
+             {"step": f"retriever {how}", "s": 5.0 + load_s, "rss_mb": peak - 10,
+              "peak_mb": peak}]
+    return {"how": how, "load_s": load_s, "first_search_s": 0.1, "steps": steps,
+            "sizes": {"bm25_vocabulary": 2.0}}
+
+
+def test_memory_targets_judge_the_saved_load_against_a_rebuild_in_the_same_run():
+    memory = {"corpus": "100k", "rebuilt": _probe("rebuilt", 20.0, 1600.0),
+              "saved": _probe("saved", 3.0, 980.0)}
+    checks = all_targets({"memory": memory})
+    assert [(c["measured"], c["limit"], c["met"]) for c in checks] == [
+        (980.0, 1000.0, True), (3.0, 4.0, True)]
+    memory["saved"] = _probe("saved", 4.5, 1010.0)
+    assert [c["met"] for c in all_targets({"memory": memory})] == [False, False]
+    report = "\n".join(memory_report(memory))
+    assert "rebuilt: peak MiB" in report and "saved: peak MiB" in report
+    assert "retriever rebuilt / retriever saved" in report
+    assert all_targets({"memory": {**memory, "corpus": "10k"}}) == []
 
 
 def test_bench_query_and_load_parse():

@@ -16,6 +16,7 @@ import pytest
 
 from ingest.pipeline import run_ingest
 from practice_assistant.app_service import build_assistant
+from practice_assistant.lexical import has_lexical
 from practice_assistant.settings import Settings
 from practice_assistant.store import IndexStore
 
@@ -70,10 +71,12 @@ def test_ingest_ask_and_reingest_through_a_chroma_server(tmp_path: Path, corpus_
     first = run_ingest([corpus_copy], store, embeddings)
     assert first.plan.added and store.current().version == first.version
     assert not (tmp_path / "lock-only" / "versions").exists()  # vectors live on the server
+    assert has_lexical(tmp_path / "lock-only" / "version-files" / first.version)  # BM25 here
 
     assistant = build_assistant(settings, embeddings)
     answer = assistant.ask("what is EMDR therapy")
     assert answer.citations[0].slug == "what-is-emdr-therapy"
+    assert assistant.retriever().lexical.saved
 
     emdr = corpus_copy / "what-is-emdr-therapy.md"
     emdr.write_text(emdr.read_text() + "\nEvery EMDR client is offered a weighted blanket "
@@ -85,5 +88,10 @@ def test_ingest_ask_and_reingest_through_a_chroma_server(tmp_path: Path, corpus_
 
     other_replica = IndexStore(tmp_path / "elsewhere", settings.collection, chroma_url)
     assert other_replica.current() == store.current()  # the marker lives on the server
+    elsewhere = build_assistant(settings.model_copy(update={"index_dir": other_replica.root}),
+                                embeddings)
+    assert not elsewhere.retriever().lexical.saved  # no local BM25 there: built in memory
+    question = "the weighted blanket shaped like a tortoise in EMDR"
+    assert elsewhere.ask(question).citations == assistant.ask(question).citations
     again = run_ingest([corpus_copy], store, embeddings)
     assert again.chunks_embedded == 0 and store.current().version == second.version

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from practice_assistant.lexical import chunk_from_record, has_lexical, save_version_lexical
 from practice_assistant.models import Article, Chunk
-from practice_assistant.retrieval import chunk_from_record
 from practice_assistant.store import ADD_BATCH, IndexStore, add_chunks
 
 VARIANT_NOISE = 0.5
@@ -165,7 +165,12 @@ def ensure_size_index(bench_dir: Path, base: BaseSet, size: int) -> tuple[IndexS
     tag = {"size": size, "base": base.digest, "seed": SEED, "noise": VARIANT_NOISE}
     tag_path = root / "bench.json"
     store = IndexStore(root, collection="practice")
-    if tag_path.exists() and json.loads(tag_path.read_text()) == tag and store.current():
+    current = store.current()
+    if tag_path.exists() and json.loads(tag_path.read_text()) == tag and current:
+        if not has_lexical(store.version_files(current.version)):  # built before it was saved
+            with store.lock():
+                save_version_lexical(store.open_collection(current.version),
+                                     store.version_files(current.version))
         return store, False
     shutil.rmtree(root, ignore_errors=True)
     with store.lock():
@@ -175,6 +180,7 @@ def ensure_size_index(bench_dir: Path, base: BaseSet, size: int) -> tuple[IndexS
             slugs.update(c.slug for c in chunks)
             add_chunks(collection, chunks, vectors.tolist(),
                        {c.slug: "bench" for c in chunks})
+        save_version_lexical(collection, store.version_files(version))
         store.commit(version, articles=len(slugs), chunks=collection.count(), model=MODEL_NAME)
     tag_path.write_text(json.dumps(tag))
     return store, True

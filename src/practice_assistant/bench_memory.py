@@ -2,10 +2,15 @@
 
 Memory: RSS after each loading step, in a fresh process.
 Run through :func:`probe` (a subprocess, so nothing else is in memory). Steps follow what the
-app does: imports, model, safety router, opening the index, building the retriever (chunk texts
-from Chroma, BM25 tokenising and indexing), the first search (Chroma loads the HNSW index).
-With ``trace=True`` the retriever build also runs under ``tracemalloc``: its Python-side peak
-and the source lines holding the most memory afterwards (slower, and tracing costs memory).
+app does: imports, model, safety router, opening the index, loading the retriever for the
+serving version, the first search (Chroma loads the HNSW index). The retriever is loaded one of
+two ways (:data:`HOWS`), each in its own process, so one bench run shows both side by side:
+``saved`` is what the app does (:func:`open_retriever`: the BM25 index and chunk table saved at
+ingest, memory-mapped), ``rebuilt`` is what it did before they were saved (every chunk read from
+Chroma, tokenised and indexed in memory; still the fallback for a version written without them).
+With ``trace=True`` the retriever load also runs under ``tracemalloc``: its Python-side peak and
+the source lines holding the most memory afterwards (slower, and tracing costs memory, so the
+timings of a traced probe are not comparable).
 
 Time: :func:`profile_asks` runs warm :meth:`Assistant.ask` calls under pyinstrument (in the
 ``test`` extra) and writes the call tree as text.
@@ -24,22 +29,42 @@ from typing import Any
 from practice_assistant.browser_harness import peak_rss_mb, rss_mb
 
 PROBE_QUESTION = "why won't my partner go to couples therapy"
+HOWS = ("rebuilt", "saved")
+RETRIEVER_STEP = {"rebuilt": "retriever built (chunk texts + BM25)",
+                  "saved": "retriever loaded (saved BM25 + chunk table)"}
+
+
+def _mib(nbytes: float) -> float:
+    return round(nbytes / 2**20, 1)
 
 
 def _sizes(retriever: Any) -> dict[str, float]:
-    """Rough sizes (MiB) of what the retriever keeps: chunk objects and the BM25 matrix."""
-    chunks = retriever.chunks
-    text = sum(sys.getsizeof(c.text) for c in chunks)
-    other = sum(sys.getsizeof(c) + sys.getsizeof(c.id) + sys.getsizeof(c.slug) +
-                sys.getsizeof(c.title) for c in chunks)
+    """Rough sizes (MiB) of what the retriever keeps: in memory, or mapped from its files."""
+    from practice_assistant.lexical import ChunkList
+
+    vocab = retriever.bm25.vocab_dict or {}
+    sizes = {"bm25_vocabulary": _mib(sys.getsizeof(vocab) +
+                                     sum(sys.getsizeof(k) for k in vocab))}
     scores = getattr(retriever.bm25, "scores", {}) or {}
     matrix = sum(getattr(v, "nbytes", 0) for v in scores.values())
-    return {"chunk_texts": round(text / 2**20, 1), "chunk_objects": round(other / 2**20, 1),
-            "bm25_matrix": round(matrix / 2**20, 1)}
+    if isinstance(retriever.chunks, ChunkList):
+        chunks = list(retriever.chunks)
+        sizes["chunk_texts"] = _mib(sum(sys.getsizeof(c.text) for c in chunks))
+        sizes["chunk_objects"] = _mib(sum(sys.getsizeof(c) + sys.getsizeof(c.id) +
+                                          sys.getsizeof(c.slug) + sys.getsizeof(c.title)
+                                          for c in chunks))
+        sizes["bm25_matrix"] = _mib(matrix)
+    else:  # memory-mapped: on disk, resident only as far as searches touch it
+        sizes["bm25_matrix_mapped"] = _mib(matrix)
+        folder = Path(retriever.chunks.folder)
+        sizes["chunk_table_mapped"] = _mib(sum(p.stat().st_size for p in folder.glob("chunks.*")))
+    return sizes
 
 
-def rss_by_stage(index_dir: str, trace: bool = False) -> dict[str, Any]:
+def rss_by_stage(index_dir: str, how: str = "saved", trace: bool = False) -> dict[str, Any]:
     """Load like the app does in this process, noting RSS and peak RSS after each step."""
+    if how not in HOWS:
+        raise ValueError(f"how must be one of {', '.join(HOWS)}")
     pid = os.getpid()
     steps: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -51,7 +76,7 @@ def rss_by_stage(index_dir: str, trace: bool = False) -> dict[str, Any]:
     mark("python started")
     from practice_assistant.app_service import build_assistant
     from practice_assistant.embedding import load_embeddings
-    from practice_assistant.retrieval import HybridRetriever
+    from practice_assistant.retrieval import HybridRetriever, open_retriever
     from practice_assistant.settings import Settings
 
     mark("imports")
@@ -61,41 +86,56 @@ def rss_by_stage(index_dir: str, trace: bool = False) -> dict[str, Any]:
     settings = Settings(_env_file=None, index_dir=Path(index_dir), collection="practice")
     assistant = build_assistant(settings)
     mark("safety router built")
-    current = assistant.store.current()
+    store = assistant.store
+    current = store.current()
     assert current is not None, f"no index at {index_dir}"
-    collection = assistant.store.open_collection(current.version)
+    collection = store.open_collection(current.version)
     mark("collection opened")
     traced: dict[str, Any] = {}
     if trace:
         import tracemalloc
 
         tracemalloc.start()
-    retriever = HybridRetriever(collection, embeddings, mode=settings.retriever)
+    loading = time.perf_counter()
+    if how == "saved":
+        retriever = open_retriever(store, current.version, embeddings, mode=settings.retriever)
+    else:
+        retriever = HybridRetriever(collection, embeddings, mode=settings.retriever)
+    load_s = time.perf_counter() - loading
     if trace:
         _, peak = tracemalloc.get_traced_memory()
         top = tracemalloc.take_snapshot().statistics("lineno")[:8]
         tracemalloc.stop()
-        traced = {"python_peak_mb": round(peak / 2**20, 1),
-                  "held_by_line": [{"where": str(s.traceback[0]),
-                                    "mb": round(s.size / 2**20, 1)} for s in top]}
-    mark("retriever built (chunks + BM25)")
+        traced = {"python_peak_mb": _mib(peak),
+                  "held_by_line": [{"where": str(s.traceback[0]), "mb": _mib(s.size)}
+                                   for s in top]}
+    mark(RETRIEVER_STEP[how])
+    searching = time.perf_counter()
     retriever.search(PROBE_QUESTION, k=20)
+    search_s = time.perf_counter() - searching
     mark("first search (HNSW loaded)")
-    return {"chunks": len(retriever.chunks), "steps": steps, "sizes": _sizes(retriever),
-            **traced}
+    return {"how": how, "saved": retriever.lexical.saved, "chunks": len(retriever.chunks),
+            "load_s": round(load_s, 2), "first_search_s": round(search_s, 2), "steps": steps,
+            "sizes": _sizes(retriever), **traced}
 
 
-def probe(index_dir: Path, trace: bool = False) -> dict[str, Any]:
+def probe(index_dir: Path, how: str = "saved", trace: bool = False) -> dict[str, Any]:
     """:func:`rss_by_stage` in a fresh Python process."""
     code = ("import json, sys; from practice_assistant.bench_memory import rss_by_stage; "
-            "print(json.dumps(rss_by_stage(sys.argv[1], sys.argv[2] == '1')))")
-    done = subprocess.run([sys.executable, "-c", code, str(index_dir), "1" if trace else "0"],
+            "print(json.dumps(rss_by_stage(sys.argv[1], sys.argv[2], sys.argv[3] == '1')))")
+    done = subprocess.run([sys.executable, "-c", code, str(index_dir), how,
+                           "1" if trace else "0"],
                           capture_output=True, text=True, timeout=1800,
                           env={**os.environ, "HF_HUB_OFFLINE": "1",
                                "TOKENIZERS_PARALLELISM": "false"})
     if done.returncode != 0:
         raise RuntimeError(f"memory probe failed: {done.stderr[-800:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def compare_loads(index_dir: Path) -> dict[str, Any]:
+    """Both ways of loading the retriever, each in a fresh process, one after the other."""
+    return {how: probe(index_dir, how) for how in HOWS}
 
 
 def profile_asks(settings: Any, questions: list[str], rounds: int, out: Path) -> str:

@@ -139,11 +139,11 @@ def run_query_bench(options: BenchOptions, settings: Settings,
                                      lambda cold: _write(bench_dir, "query-results.json",
                                                          {**result, "cold": cold}))
     if options.memory and index_dirs:
-        from practice_assistant.bench_memory import probe
+        from practice_assistant.bench_memory import compare_loads
 
         label = list(index_dirs)[-1]
-        say(f"memory by loading step: {label}")
-        result["memory"] = {"corpus": label, **probe(index_dirs[label], trace=True)}
+        say(f"memory by loading step: {label}, retriever rebuilt and loaded as saved")
+        result["memory"] = {"corpus": label, **compare_loads(index_dirs[label])}
     if options.profile:
         from practice_assistant.bench_memory import profile_asks
 

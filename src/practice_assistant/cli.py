@@ -198,8 +198,8 @@ def _ingest_paths(args: argparse.Namespace, settings: Settings, paths: list[Path
                                failures=failures, allowed_hosts=hosts)
         if args.dry_run or (args.if_stale and not plan_only.plan.changes and not args.full):
             report = plan_only
-        elif not plan_only.plan.changes and not args.full:
-            report = dataclasses.replace(plan_only, dry_run=False)  # no model needed
+        elif not plan_only.plan.changes and not args.full:  # no model needed
+            report = run_ingest(paths, store, None, failures=failures, allowed_hosts=hosts)
         else:
             report = run_ingest(paths, store, load_embeddings(), full=args.full,
                                 failures=failures, allowed_hosts=hosts)

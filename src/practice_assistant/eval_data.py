@@ -192,6 +192,10 @@ def build_beir_index(data: BeirData, data_dir: Path, embeddings: Embeddings,
     store = IndexStore(root=Path(eval_dir) / name, collection=name)
     current = store.current()
     if current is not None and current.model == MODEL_NAME:
+        from ingest.pipeline import save_missing_bm25
+
+        with store.lock():  # an index built before BM25 was saved at ingest gets it now
+            save_missing_bm25(store, current.version)
         return store, False
     slugs = doc_slugs(list(data.docs))
     articles = [Article(slug=slugs[doc_id], title=title, body=text, source_path=doc_id)
@@ -207,6 +211,7 @@ def index_articles(store: IndexStore, articles: Sequence[Article], embeddings: E
     from ingest.chunk import chunk_article
     from ingest.pipeline import EMBED_BATCH, embedding_text
     from practice_assistant.embedding import MODEL_NAME
+    from practice_assistant.lexical import save_version_lexical
     from practice_assistant.store import add_chunks
 
     chunks = [c for article in articles for c in chunk_article(article)]
@@ -221,6 +226,7 @@ def index_articles(store: IndexStore, articles: Sequence[Article], embeddings: E
     version, collection = store.new_version(None, drop_slugs=set())
     try:
         add_chunks(collection, chunks, vectors, hashes)
+        save_version_lexical(collection, store.version_files(version))
         store.commit(version, articles=len(articles), chunks=len(chunks), model=MODEL_NAME)
     except BaseException:
         store.discard(version)

@@ -28,7 +28,7 @@ from practice_assistant.eval_data import (
     load_golden,
     progress_bar,
 )
-from practice_assistant.retrieval import HybridRetriever
+from practice_assistant.retrieval import HybridRetriever, open_retriever
 from practice_assistant.settings import Settings
 
 __all__ = ["DEFAULT_EVAL_DIR", "BeirData", "EvalResult", "GoldenItem", "SettingResult",
@@ -231,7 +231,7 @@ def run_beir_eval(data_dir: Path | str, split: str = "dev",
     index_s = time.perf_counter() - started
     current = store.current()
     assert current is not None
-    collection = store.open_collection(current.version)
+    base = open_retriever(store, current.version, embeddings)
     back = {slug: doc for doc, slug in doc_slugs(list(data.docs)).items()}
     started = time.perf_counter()
     vectors = dict(zip(data.queries, _query_vectors(embeddings, list(data.queries.values())),
@@ -239,8 +239,7 @@ def run_beir_eval(data_dir: Path | str, split: str = "dev",
     embed_s = time.perf_counter() - started
     results: dict[str, SettingResult] = {}
     for setting in retrievers:
-        retriever = HybridRetriever(collection, embeddings,
-                                    **_setting_kwargs(setting, options))
+        retriever = base.with_options(**_setting_kwargs(setting, options))
         rankings, latencies = _search_all(retriever, data.queries, vectors, k,
                                           lambda s: back.get(s, s), setting)
         results[setting] = score_setting(setting, data.qrels, rankings, latencies,
@@ -291,7 +290,7 @@ def run_golden_eval(golden_path: Path | str = Path("eval/golden.jsonl"),
                               embeddings, safety or build_router(embeddings), store)
         retriever = assistant.retriever()
         if len(kwargs) > 1:
-            retriever = HybridRetriever(retriever.collection, embeddings, **kwargs)
+            retriever = retriever.with_options(**kwargs)
         rankings, latencies = _search_all(retriever, queries, vectors, k, str, setting)
         refused = {g.id: assistant.ask(g.question).route in REFUSALS
                    for g in golden if not g.answerable}

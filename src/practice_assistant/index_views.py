@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from practice_assistant.facts import FACTS_SLUG, PracticeFacts, facts_from_chunks
+from practice_assistant.lexical import chunk_from_record
 from practice_assistant.models import Chunk
 
 _NOT_FACTS: dict[str, Any] = {"slug": {"$ne": FACTS_SLUG}}
@@ -30,9 +31,13 @@ class ArticleView:
     def get(self, ids: list[str] | None = None, **kwargs: Any) -> Any:
         if ids is not None:
             return self.collection.get(ids=ids, **kwargs)
+        if not self._facts:  # nothing to leave out: the collection's own reads, unfiltered
+            return self.collection.get(**kwargs)
         return self.collection.get(where=_both(kwargs.pop("where", None)), **kwargs)
 
     def query(self, **kwargs: Any) -> Any:
+        if not self._facts:
+            return self.collection.query(**kwargs)
         return self.collection.query(where=_both(kwargs.pop("where", None)), **kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -45,8 +50,6 @@ def _both(where: dict[str, Any] | None) -> dict[str, Any]:
 
 def read_facts(collection: Any) -> PracticeFacts:
     """The facts a version holds; all empty when it holds none (no facts file ingested)."""
-    from practice_assistant.retrieval import chunk_from_record
-
     found = collection.get(where=_FACTS, include=["documents", "metadatas"])
     chunks: list[Chunk] = [chunk_from_record(cid, text or "", meta)
                            for cid, text, meta in zip(found["ids"], found["documents"],

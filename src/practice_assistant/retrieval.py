@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import bm25s
 import numpy as np
-import Stemmer
 from langchain_core.embeddings import Embeddings
 
-from practice_assistant.models import Chunk, Passage
+from practice_assistant.index_views import ArticleView
+from practice_assistant.lexical import (
+    LexicalIndex,
+    build_lexical,
+    chunk_from_record,
+    load_lexical,
+    read_chunks,
+    tokenize,
+)
+from practice_assistant.models import Passage
+from practice_assistant.store import IndexStore
+
+__all__ = ["DEFAULT_RETRIEVER", "FETCH_K", "HYBRID_BM25_WEIGHT", "RETRIEVERS", "Hit",
+           "HybridRetriever", "cap_per_article", "chunk_from_record", "open_retriever",
+           "tokenize"]
 
 RETRIEVERS = ("dense", "bm25", "rrf", "hybrid")
 DEFAULT_RETRIEVER = "hybrid"
@@ -20,7 +33,7 @@ DEFAULT_RETRIEVER = "hybrid"
 # chosen on CounselChat dev (docs/evaluation.md): nDCG@10 is flat from 0.15 to 0.3, lower at 0.1.
 HYBRID_BM25_WEIGHT = 0.2
 FETCH_K = 40
-_STEMMER = Stemmer.Stemmer("english")
+log = logging.getLogger("practice_assistant")
 
 
 @dataclass(frozen=True)
@@ -32,17 +45,30 @@ class Hit:
     bm25: float
 
 
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """The one tokenizer for index and queries: lowercase words, English stop words, stems."""
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_STEMMER, return_ids=False,
-                          show_progress=False)  # type: ignore[return-value]
+def open_retriever(store: IndexStore, version: str, embeddings: Embeddings,
+                   **options: Any) -> HybridRetriever:
+    """The retriever for one version of ``store``, from the BM25 index saved at ingest.
 
+    A version written before BM25 indexes were saved (or whose saved index does not match its
+    collection) is indexed in memory from its chunks instead, as every version used to be;
+    ``python -m ingest`` saves the missing index without re-embedding anything.
 
-def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    return Chunk(id=chunk_id, slug=str(meta.get("slug", chunk_id)),
-                 title=str(meta.get("title", "")), url=meta.get("url"),
-                 section=meta.get("section"), text=text, position=int(meta.get("position", 0)),
-                 topic=meta.get("topic"), focus=meta.get("focus"))
+    The practice's facts (slug ``practice-facts``) share the version's collection but are
+    never searched: the retriever reads the collection through :class:`ArticleView`, and the
+    saved BM25 index holds the articles' chunks only.
+    """
+    collection = ArticleView(store.open_collection(version))
+    lexical = load_lexical(store.version_files(version))
+    if lexical is not None and len(lexical.chunks) != collection.count():
+        log.warning("index version %s: saved BM25 holds %d chunks, the collection %d; "
+                    "indexing in memory instead", version, len(lexical.chunks),
+                    collection.count())
+        lexical = None
+    elif lexical is None:
+        log.warning("index version %s has no saved BM25 index (written before ingest saved "
+                    "one): indexing its chunks in memory; run `python -m ingest` once to save "
+                    "it", version)
+    return HybridRetriever(collection, embeddings, lexical=lexical, **options)
 
 
 class HybridRetriever:
@@ -52,7 +78,10 @@ class HybridRetriever:
     """
 
     def __init__(self, collection: Any, embeddings: Embeddings, mode: str = DEFAULT_RETRIEVER,
-                 bm25_weight: float = HYBRID_BM25_WEIGHT, fetch_k: int = FETCH_K) -> None:
+                 bm25_weight: float = HYBRID_BM25_WEIGHT, fetch_k: int = FETCH_K,
+                 lexical: LexicalIndex | None = None) -> None:
+        """``lexical`` is the version's BM25 index and chunk table (see :func:`open_retriever`);
+        without it every chunk is read from ``collection`` and indexed here, in memory."""
         if mode not in RETRIEVERS:
             raise ValueError(f"unknown retriever {mode!r}; choose one of {', '.join(RETRIEVERS)}")
         self.collection = collection
@@ -60,22 +89,15 @@ class HybridRetriever:
         self.mode = mode
         self.bm25_weight = bm25_weight
         self.fetch_k = fetch_k
-        self.chunks = self._load_chunks()
-        self._row = {chunk.id: i for i, chunk in enumerate(self.chunks)}
-        self.bm25 = bm25s.BM25()
-        self.bm25.index(tokenize([f"{c.title} {c.section or ''} {c.text}" for c in self.chunks]),
-                        show_progress=False)
+        self.lexical = lexical or build_lexical(read_chunks(collection))
+        self.chunks = self.lexical.chunks
+        self.bm25 = self.lexical.bm25
 
-    def _load_chunks(self) -> list[Chunk]:
-        chunks: list[Chunk] = []
-        total = self.collection.count()
-        for offset in range(0, total, 5000):
-            batch = self.collection.get(include=["documents", "metadatas"], offset=offset,
-                                        limit=5000)
-            for cid, text, meta in zip(batch["ids"], batch["documents"], batch["metadatas"],
-                                       strict=True):
-                chunks.append(chunk_from_record(cid, text, meta))
-        return chunks
+    def with_options(self, **options: Any) -> HybridRetriever:
+        """The same version searched another way (mode, weight, depth), sharing its index."""
+        current = {"mode": self.mode, "bm25_weight": self.bm25_weight, "fetch_k": self.fetch_k}
+        return HybridRetriever(self.collection, self.embeddings, lexical=self.lexical,
+                               **{**current, **options})
 
     def embed_query(self, query: str) -> list[float]:
         return self.embeddings.embed_query(query)
@@ -87,8 +109,8 @@ class HybridRetriever:
             return {}
         found = self.collection.query(query_embeddings=[list(vector)], n_results=n,
                                       include=["distances"])
-        return {self._row[cid]: 1.0 - dist
-                for cid, dist in zip(found["ids"][0], found["distances"][0], strict=True)}
+        rows = self.chunks.rows_of(found["ids"][0])
+        return {row: 1.0 - dist for row, dist in zip(rows, found["distances"][0], strict=True)}
 
     def bm25_scores(self, query: str) -> np.ndarray:
         """BM25 over the query's distinct known terms: a long message that repeats a word
@@ -140,10 +162,11 @@ class HybridRetriever:
         """Exact cosine for BM25-only candidates, so fusion compares like with like."""
         if not rows:
             return {}
-        got = self.collection.get(ids=[self.chunks[i].id for i in rows], include=["embeddings"])
+        got = self.collection.get(ids=self.chunks.ids_of(rows), include=["embeddings"])
         query = np.asarray(vector, dtype=np.float32)
-        return {self._row[cid]: float(np.dot(np.asarray(emb, dtype=np.float32), query))
-                for cid, emb in zip(got["ids"], got["embeddings"], strict=True)}
+        return {row: float(np.dot(np.asarray(emb, dtype=np.float32), query))
+                for row, emb in zip(self.chunks.rows_of(got["ids"]), got["embeddings"],
+                                    strict=True)}
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -16,12 +17,12 @@ from practice_assistant.compose import Composed, compose
 from practice_assistant.facts import PracticeFacts
 from practice_assistant.followup import carry_topic
 from practice_assistant.generate import AnswerStream, LLMAnswerer
-from practice_assistant.index_views import ArticleView, read_facts
+from practice_assistant.index_views import read_facts
 from practice_assistant.limits_policy import RATE_LIMITED_REPLY, QuestionLimiter, Visitor
 from practice_assistant.models import Answer, Citation, RouteDecision
 from practice_assistant.practice_info import practice_reply
 from practice_assistant.practice_route import PracticeDetector
-from practice_assistant.retrieval import HybridRetriever, cap_per_article
+from practice_assistant.retrieval import HybridRetriever, cap_per_article, open_retriever
 from practice_assistant.safety import (
     SafetyRouter,
     crisis_reply,
@@ -98,10 +99,10 @@ class Assistant:
         return loaded
 
     def _load(self, current: IndexVersion) -> _Loaded:
-        collection = self.store.open_collection(current.version)
-        retriever = HybridRetriever(ArticleView(collection), self.embeddings,
-                                    mode=self.settings.retriever)
-        facts = read_facts(collection)
+        # The articles through the BM25 index saved at ingest; the facts from the same version.
+        retriever = open_retriever(self.store, current.version, self.embeddings,
+                                   mode=self.settings.retriever)
+        facts = read_facts(self.store.open_collection(current.version))
         questions = [item.question for item in facts.extra]
         vectors = self.embeddings.embed_documents(questions) if questions else []
         return _Loaded(current, retriever, facts,
@@ -266,7 +267,7 @@ class Assistant:
     def _no_answer(self, question: str, passages: list[Any],
                    retriever: HybridRetriever) -> Answer:
         topics: list[tuple[str, str | None]] = []
-        for chunk in [*(p.chunk for p in passages), *retriever.chunks]:
+        for chunk in itertools.chain((p.chunk for p in passages), retriever.chunks):  # lazy
             if all(chunk.title != title for title, _ in topics):
                 topics.append((chunk.title, self._url(chunk.url)))
             if len(topics) == 3:

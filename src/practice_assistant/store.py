@@ -25,6 +25,7 @@ from filelock import FileLock, Timeout
 from practice_assistant.models import Chunk
 
 MARKER = "CURRENT.json"
+SERVER_FILES = "version-files"
 ADD_BATCH = 2000
 HNSW_CONFIG: dict[str, Any] = {"hnsw": {"space": "cosine", "ef_construction": 200,
                                         "ef_search": 200}}
@@ -67,6 +68,19 @@ class IndexStore:
     def open_collection(self, version: str) -> Any:
         """The Chroma collection holding one version's chunks."""
         return self._client(version).get_collection(self._name(version))
+
+    def version_files(self, version: str) -> Path:
+        """A local folder for files that belong to one version (such as a saved search index),
+        written before the version is committed and pruned with it.
+
+        Embedded: the version's own folder, beside its Chroma database. Server mode: the server
+        holds only Chroma collections, so the files live on this machine's disk under
+        ``<root>/version-files/<version>``, beside the lock; a replica with another root has
+        none, and its readers must do without them.
+        """
+        if self.chroma_url:
+            return self.root / SERVER_FILES / version
+        return self.root / "versions" / version
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -125,15 +139,18 @@ class IndexStore:
         """Remove a version that was never committed."""
         if self.chroma_url:
             self._remote().delete_collection(self._name(version))
+            shutil.rmtree(self.version_files(version), ignore_errors=True)
         else:
             self._clients.pop(version, None)
             shutil.rmtree(self.root / "versions" / version, ignore_errors=True)
 
     def _prune(self, keep: set[str], grace_s: float = 600.0) -> None:
-        """Drop old versions, but leave recent ones a reader may still have open."""
-        if self.chroma_url:
-            return
-        versions = self.root / "versions"
+        """Drop old versions, but leave recent ones a reader may still have open.
+
+        Server mode: the server's collections are pruned with the marker; here only the
+        local version files are.
+        """
+        versions = self.root / (SERVER_FILES if self.chroma_url else "versions")
         if not versions.exists():
             return
         now = time.time()
