@@ -24,6 +24,7 @@ from practice_assistant.lexical import (
     ChunkTable,
     build_lexical,
     has_lexical,
+    load_lexical,
     save_lexical,
 )
 from practice_assistant.models import Article, Chunk
@@ -257,3 +258,19 @@ def test_server_mode_keeps_version_files_locally_and_prunes_them(tmp_path: Path)
     store._prune(keep={"v-new", "v-prev"})
     left = sorted(p.name for p in (tmp_path / "index" / "version-files").iterdir())
     assert left == ["v-new", "v-prev", "v-recent"]
+
+
+def test_a_version_without_article_chunks_is_saved_loaded_and_searched(tmp_path: Path,
+                                                                      embeddings):
+    """bm25s cannot index nothing: a corpus of the facts file alone (or one whose articles were
+    all removed) still ingests, and its retriever finds nothing."""
+    store = IndexStore(tmp_path / "index")
+    index = build_lexical([])
+    assert len(index.chunks) == 0
+    folder = save_lexical(index, tmp_path / "v")
+    loaded = load_lexical(folder.parent)
+    assert loaded is not None and loaded.saved and len(loaded.chunks) == 0
+    assert ingest_articles(articles(2), store, embeddings).chunks_embedded > 0
+    ingest_articles([], store, embeddings)  # every article removed
+    retriever = open_retriever(store, store.current().version, embeddings)
+    assert retriever.lexical.saved and retriever.search("therapy sessions") == []

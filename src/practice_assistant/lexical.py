@@ -163,11 +163,23 @@ class ChunkTable(Sequence[Chunk]):
 Chunks = ChunkList | ChunkTable
 
 
+class EmptyBM25:
+    """The BM25 index of a version with no article chunks (bm25s cannot index an empty corpus):
+    a corpus of the practice's facts alone, or one whose articles were all removed."""
+
+    def __init__(self) -> None:
+        self.vocab_dict: dict[str, int] = {}
+        self.scores: dict[str, int] = {"num_docs": 0}
+
+    def get_scores(self, query: Sequence[str]) -> np.ndarray:
+        return np.zeros(0, dtype=np.float32)
+
+
 @dataclass(frozen=True)
 class LexicalIndex:
     """A version's BM25 index over its chunks, and those chunks by row (the BM25 doc ids)."""
 
-    bm25: bm25s.BM25
+    bm25: bm25s.BM25 | EmptyBM25
     chunks: Chunks
     saved: bool = False
 
@@ -175,6 +187,8 @@ class LexicalIndex:
 def build_lexical(chunks: Sequence[Chunk]) -> LexicalIndex:
     """Tokenise and index ``chunks`` in memory, rows in chunk-id order."""
     chunks = sorted(chunks, key=lambda c: c.id.encode("utf-8"))
+    if not chunks:
+        return LexicalIndex(EmptyBM25(), ChunkList([]))
     bm25 = bm25s.BM25()
     bm25.index(tokenize([bm25_text(c) for c in chunks]), show_progress=False)
     return LexicalIndex(bm25, ChunkList(chunks))
@@ -190,7 +204,8 @@ def save_lexical(index: LexicalIndex, folder: Path) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        index.bm25.save(str(tmp), show_progress=False)
+        if not isinstance(index.bm25, EmptyBM25):
+            index.bm25.save(str(tmp), show_progress=False)
         _write_table(index.chunks, tmp)
         (tmp / MANIFEST).write_text(json.dumps({"format": FORMAT, "chunks": len(index.chunks)}),
                                     encoding="utf-8")
@@ -234,6 +249,8 @@ def load_lexical(folder: Path) -> LexicalIndex | None:
         log.warning("%s: saved BM25 format %s, expected %s; ignoring it", target,
                     manifest.get("format"), FORMAT)
         return None
+    if manifest.get("chunks") == 0:
+        return LexicalIndex(EmptyBM25(), ChunkList([]), saved=True)
     bm25 = bm25s.BM25.load(str(target), mmap=True, show_progress=False)
     table = ChunkTable(target)
     if len(table) != manifest["chunks"] or bm25.scores["num_docs"] != len(table):
