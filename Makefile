@@ -79,6 +79,8 @@ eval-golden: $(VENV)/.installed
 eval-practice: $(VENV)/.installed
 	$(BIN)/practice-assistant eval --practice eval/practice_questions.jsonl \
 		--near-misses eval/near_misses.jsonl --narrow eval/golden_narrow.jsonl
+	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout.jsonl \
+		--near-misses eval/near_misses_heldout.jsonl
 
 # Rebuild the shipped practice-topic examples from training/practice_*.jsonl.
 practice-model: $(VENV)/.installed

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import SEED_SLUG
-from practice_assistant.addressing import content_words
+from practice_assistant.addressing import _LEFT_OUT, _claims, content_words
 
 SIX_REASONS = ("negative meaning", "fear of being blamed", "Vulnerability is hard",
                "Shame runs deep", "Stigma about therapy", "negative experience before")
@@ -33,6 +33,29 @@ def rules_only(settings, embeddings):
 def test_content_words_drop_function_and_request_words_and_read_husband_as_partner():
     assert [t for _, t in content_words("tips for my husband's counseling, how do I start?")] \
         == ["partner", "therapi", "start"]
+
+
+def test_a_disclaimer_sentence_covers_nothing_and_names_what_is_left_out():
+    text = ("Couples therapy can help. We don't cover medication in this article; questions about "
+            "diagnosis or medication belong with a professional. Ask in the consultation.")
+    assert "medication" not in _claims(text) and "Ask in the consultation." in _claims(text)
+    assert [m.group(1) for m in _LEFT_OUT.finditer(text)] == ["medication"]
+    assert next(t for _, t in content_words("are my meds working")) == "medic"
+
+
+@pytest.mark.slow
+def test_a_question_about_what_the_article_says_it_does_not_cover_gets_no_answer(rules_only):
+    answer = rules_only.ask("which ADHD medicine works best for adults")
+    assert answer.route == "no_answer" and answer.signal == "not_addressed"
+    assert "does not cover" in answer.reason and "medicine" in answer.reason
+
+
+@pytest.mark.slow
+def test_uncovered_words_that_are_the_subject_together_get_no_answer(rules_only):
+    """Each moves the question under the threshold alone; removed together they move it past."""
+    answer = rules_only.ask("how long do I need to wait after a breakup before dating again")
+    assert answer.route == "no_answer" and answer.signal == "not_addressed"
+    assert "'wait' and 'dating'" in answer.reason and "together" in answer.reason
 
 
 @pytest.mark.slow

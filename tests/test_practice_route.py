@@ -36,6 +36,17 @@ def test_article_questions_that_share_the_words_are_vetoed(text):
     assert _live(text) == []
 
 
+def test_cancelling_something_other_than_a_session_is_not_the_cancellation_policy():
+    from practice_assistant.practice_patterns import traps_for
+
+    assert pattern_hits("how do I cancel my netflix subscription") == []
+    assert traps_for("how do I cancel my netflix subscription", "cancellation")
+    for text in ("can I cancel my next session", "what if we cancel the appointment",
+                 "I need to cancel tomorrow's session", "how do I cancel"):
+        assert [h.topic for h in pattern_hits(text)] == ["cancellation"], text
+        assert not traps_for(text, "cancellation"), text
+
+
 def test_a_trap_in_another_clause_does_not_veto_the_practical_one():
     hit = next(h for h in pattern_hits("Does therapy really help? How much do you charge?"))
     assert hit.topic == "fees" and not hit.vetoed
@@ -106,6 +117,8 @@ def test_a_question_staff_added_is_matched_by_its_wording(detector, embeddings):
     "what is EFT couples therapy",  # a definition: no similarity overrides it
     "could you recommend a good book about attachment",  # the assistant's advice, not an offer
     "when does the city council session begin",  # "session", but nobody asks the practice
+    "does the practice have a newsletter",  # a margin over the article examples, but far (0.43)
+    "how do I cancel my netflix subscription",  # close to cancellation, but a trap
     "can couples therapy be done over the phone",  # whether it can be done: article
 ])
 def test_definitions_requests_for_advice_and_unaddressed_questions_are_not_practical(

@@ -11,7 +11,13 @@ finds the EMDR article. This check reads what the composer actually picked:
   *centrality*: how far the question's embedding moves when that word is removed
   (1 - cosine). A central uncovered word ("landlord" in "how do I set boundaries with my
   landlord", 0.33) means the question is about something no cited passage mentions; an
-  incidental one ("yelling" in a question about wording complaints, 0.06) does not.
+  incidental one ("yelling" in a question about wording complaints, 0.06) does not. When
+  several are uncovered they are also removed together: "recover" and "repressed" in "can
+  EMDR help me recover memories I've repressed" move it 0.08 each, 0.16 together.
+- **a disclaimer covers nothing.** A sentence in which the article says what it does not cover
+  ("We don't cover medication in this article; ...") is left out of the words that count as
+  covered; and a question about what a cited article says it does not cover ("what's the best
+  medication for adult ADHD") is not answered from it, however central the word.
 - **term coverage and sentence similarity**: the share of the question's content terms
   (weighted by rarity) that the picked sentences or the cited titles contain, and the best
   cosine between the question and one picked sentence. Both very low means nothing picked
@@ -40,6 +46,16 @@ MAX_CENTRALITY = 0.08  # an uncovered rare word moving the question this much is
 RARE_SHARE = 0.2  # "rare": in at most this share of the articles (at least one article)
 MIN_COVERAGE = 0.1  # below both of these, nothing picked speaks to the question
 MIN_SIMILARITY = 0.3
+# A sentence saying what the article leaves out: its words are not an answer to anything.
+DISCLAIMER = re.compile(
+    r"\b(?:we|i|this (?:article|post|guide|page)|it)\s+(?:don'?t|do not|doesn'?t|does not|"
+    r"can'?t|cannot|won'?t|will not)\s+(?:cover|discuss|address|go into|get into|tell you)\b",
+    re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# What a disclaimer says is left out: "we don't cover medication in this article" → medication.
+_LEFT_OUT = re.compile(
+    r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not)\s+(?:cover|discuss|address|go into|"
+    r"get into)\s+([^.;:!?]+?)(?=\s+(?:in|on) this\b|\s+here\b|[.;:!?]|$)", re.IGNORECASE)
 _CACHE_SIZE = 4096
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Function words the retrieval tokenizer keeps (its stop-word list is short): a question's
@@ -73,7 +89,8 @@ SAME_AS = {"husband": "partner", "wife": "partner", "boyfriend": "partner",
            "fiancee": "partner", "bf": "partner", "gf": "partner", "hubby": "partner",
            "counseling": "therapy", "counselling": "therapy", "counselor": "therapist",
            "counsellor": "therapist", "mom": "parent", "dad": "parent", "mother": "parent",
-           "father": "parent"}
+           "father": "parent", "meds": "medication", "med": "medication",
+           "medicine": "medication", "medicines": "medication"}
 
 
 @dataclass(frozen=True)
@@ -84,14 +101,23 @@ class Addressing:
     coverage: float
     similarity: float
     uncovered: tuple[tuple[str, float], ...] = ()
+    joint: float = 0.0  # centrality of all the uncovered words removed together
+    left_out: str | None = None  # a question word a cited article says it does not cover
 
     @property
     def reason(self) -> str:
+        if self.left_out:
+            return (f"the question is about {self.left_out!r}, which the cited article says it "
+                    "does not cover")
         central = [(w, c) for w, c in self.uncovered if c >= MAX_CENTRALITY]
         if central:
             word, value = max(central, key=lambda pair: pair[1])
             return (f"the question is about {word!r}, which no cited passage mentions "
                     f"(centrality {value:.2f} >= {MAX_CENTRALITY})")
+        if len(self.uncovered) > 1 and self.joint >= MAX_CENTRALITY:
+            words = " and ".join(repr(w) for w, _ in self.uncovered)
+            return (f"the question is about {words}, which no cited passage mentions "
+                    f"(centrality together {self.joint:.2f} >= {MAX_CENTRALITY})")
         return (f"picked sentences cover {self.coverage:.2f} of the question's terms and are at "
                 f"most {self.similarity:.2f} similar to it")
 
@@ -120,9 +146,14 @@ class AddressCheck:
         self.min_coverage = min_coverage
         self.min_similarity = min_similarity
         per_article: dict[str, set[str]] = {}
+        # What each article says it does not cover, wherever in the article it says so.
+        self._left_out: dict[str, set[str]] = {}
         for chunk in chunks:
             per_article.setdefault(chunk.slug, set()).update(
                 tokenize([f"{chunk.title} {chunk.section or ''} {chunk.text}"])[0])
+            left_out = " ".join(m.group(1) for m in _LEFT_OUT.finditer(chunk.text))
+            if left_out:
+                self._left_out.setdefault(chunk.slug, set()).update(tokenize([left_out])[0])
         self._articles = max(1, len(per_article))
         self._df: dict[str, int] = {}
         for terms in per_article.values():
@@ -140,8 +171,9 @@ class AddressCheck:
               cited: Sequence[Chunk] = ()) -> Addressing:
         """``sentences`` are the picked ones; ``cited`` the chunks they come from."""
         words = content_words(question)
-        picked = set(tokenize([" ".join([*sentences, *(c.title for c in cited)])])[0])
-        context = picked | set(tokenize([" ".join(f"{c.title} {c.section or ''} {c.text}"
+        picked = set(tokenize([" ".join([*map(_claims, sentences),
+                                         *(c.title for c in cited)])])[0])
+        context = picked | set(tokenize([" ".join(f"{c.title} {c.section or ''} {_claims(c.text)}"
                                                    for c in cited)])[0])
         total = sum(self.weight(t) for _, t in words)
         coverage = (sum(self.weight(t) for _, t in words if _covers(picked, t)) / total
@@ -150,13 +182,21 @@ class AddressCheck:
         rare = [(w, t) for w, t in words
                 if self._df.get(t, 0) <= self._rare and not _covers(context, t)]
         uncovered = tuple((w, round(self._centrality(question, vector, w), 3)) for w, _ in rare)
-        addressed = (all(c < self.max_centrality for _, c in uncovered)
+        joint = (round(self._centrality(question, vector, *(w for w, _ in rare)), 3)
+                 if len(rare) > 1 else max((c for _, c in uncovered), default=0.0))
+        disclaimed = set().union(*(self._left_out.get(c.slug, set()) for c in cited))
+        left_out = next((w for w, t in words if t in disclaimed), None)
+        addressed = (left_out is None and all(c < self.max_centrality for _, c in uncovered)
+                     and joint < self.max_centrality
                      and not (coverage < self.min_coverage and similarity < self.min_similarity))
-        return Addressing(addressed, round(coverage, 3), round(similarity, 3), uncovered)
+        return Addressing(addressed, round(coverage, 3), round(similarity, 3), uncovered, joint,
+                          left_out)
 
-    def _centrality(self, question: str, vector: Sequence[float], word: str) -> float:
-        """1 - cosine between the question and the question without ``word``."""
-        without = re.sub(rf"(?i)\b{re.escape(word)}\b", " ", question.replace("’", "'"))
+    def _centrality(self, question: str, vector: Sequence[float], *words: str) -> float:
+        """1 - cosine between the question and the question without ``words``."""
+        without = question.replace("’", "'")
+        for word in words:
+            without = re.sub(rf"(?i)\b{re.escape(word)}\b", " ", without)
         without = " ".join(without.split())
         if not without:
             return 1.0
@@ -182,6 +222,13 @@ class AddressCheck:
                 while len(self._cache) > _CACHE_SIZE:
                     self._cache.popitem(last=False)
         return {t: v for t, v in local.items() if v is not None}
+
+
+def _claims(text: str) -> str:
+    """``text`` without the sentences in which it says what it does not cover."""
+    if not DISCLAIMER.search(text):
+        return text
+    return " ".join(s for s in _SENTENCE.findall(text) if not DISCLAIMER.search(s))
 
 
 def _covers(terms: set[str], term: str) -> bool:

@@ -211,6 +211,7 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:double|extended|shorter|longer|half[- ]hour|full[- ]hour|hour[- ]long|"
         r"30[- ]minute)[- ]?(?:sessions?|appointments?)\b",
         r"\bsession (?:length|lengths|duration)\b", r"\bfull hour\b",
+        r"\bhow many (?:minutes|hours)\b" + _END + r"{0,25}\b(?:sessions?|appointments?)\b",
         near(r"\b(?:longer|shorter|same length)\b", r"\b(?:sessions?|appointments?)\b", 35),
         r"\blength of (?:a|the|each|your) session\b",
         r"\bhow (?:often|frequently) (?:are|do|would|will|is) (?:the |your )?(?:sessions|we meet|"
@@ -226,8 +227,13 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bcancell?ations?\b", r"\bno[- ]?shows?\b", r"\breschedul\w*", r"\blate[- ]cancel\w*",
         r"\b(?:24|48|72|twenty[- ]four|forty[- ]eight)[- ]?(?:hours?|hrs?)\b",
         r"\bwaive\w* (?:the )?fee\b", r"\bhow much notice\b",
+        r"\b(?:fee|charge|penalty|pay)\b" + _END + r"{0,20}\b(?:missing|missed|skipping|cancel\w*) "
+        r"(?:an?|my|the|our) (?:appointments?|appts?|sessions?)\b",
         r"\bcancel\w* (?:late|last[- ]minute|the (?:day|night) (?:of|before))\b",
-        r"\b(?:i|we)\b" + _END + r"{0,15}\bcancel\b(?! (?:plans|on\b))",
+        # "can I cancel?", "if we cancel the session": not "how do I cancel my gym membership"
+        r"\b(?:i|we)\b" + _END + r"{0,15}\bcancel\b(?! (?:plans|on\b))(?! (?:my|the|a|an|our|"
+        rf"this|that|his|her|their) (?!{APPOINTMENT}\b|next\b|upcoming\b|first\b|"
+        r"tomorrow\b|today\b)\w+)",
         r"\b(?:the )?therapists? (?:has to|needs to|have to) cancel\b",
         r"\brunning (?:\d+ minutes? |a (?:few|bit|little) )?late\b|\b(?:show up|arrive|am) "
         r"late\b",
@@ -345,7 +351,10 @@ TRAP_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:book|schedule|make|set up|plan)\b" + _END + r"{0,15}\b(?:time|check-?ins?|date "
         r"nights?|a conversation|talks?)\b|\bget started (?:using|with (?:i|setting|the)|on)\b|"
         r"\bfirst step (?:to|in|toward)\b|\bknow (?:if|when|whether) (?:i'?m|we'?re) ready\b|"
-        r"\bhow (?:do|can) i (?:start|begin) (?:a|the|to)\b"),
+        r"\bhow (?:do|can) i (?:start|begin) (?:a|the|to)\b|"
+        # "how do I set up my room for an online session": the space, not an appointment
+        r"\b(?:set up|prepare|get ready) (?:my|our|the|a) (?:space|room|laptop|computer|camera|"
+        r"device|desk)\b"),
     "what_happens": re.compile(
         r"\bwhat (?:happens|to expect|should (?:i|we) expect|do (?:people|therapists|you) "
         r"(?:talk about|do)|should i (?:ask|say)|to ask|to say)\b|\bgood fit\b|\bright fit\b|"
@@ -359,6 +368,10 @@ TRAP_PATTERNS: dict[str, re.Pattern[str]] = {
     "ask_assistant": re.compile(
         r"\b(?:can|could|would|will) you (?:please )?(?:recommend|suggest|explain|name|list|"
         r"give me (?:some|a list)|point me to)\b"),
+    # "How do I cancel my gym membership?": cancelling something that is not a session.
+    "other_object": re.compile(
+        rf"\bcancel\w* (?:my|the|a|an|our|this|that|his|her|their) (?!{APPOINTMENT}\b|next\b|"
+        r"upcoming\b|first\b|tomorrow\b|today\b|\w+'s\b)\w+"),
     "love_language": re.compile(r"\blove languages?\b|\bbody language\b|\btalk past\b|"
                                 r"\bspeak to (?:my|your|him|her)\b"),
     "ordinary_time": re.compile(
@@ -390,7 +403,7 @@ TRAPS_FOR: dict[str, tuple[str, ...]] = {
     "wait_time": ("effect", "partner_subject", "feeling"),
     "hours": ("ordinary_time", "partner_subject", "ask_assistant"),
     "session_length": ("effect", "partner_subject", "what_happens"),
-    "cancellation": ("partner_subject", "feeling"),
+    "cancellation": ("partner_subject", "feeling", "other_object"),
     "languages": ("love_language",),
     "specialties": ("effect", "what_happens", "definition", "partner_subject", "ask_assistant"),
     "consultation": ("what_happens",),

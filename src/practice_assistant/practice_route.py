@@ -10,7 +10,8 @@ Two signals, both explainable in the answer's ``signal`` and ``reason``:
 
 A pattern without a trap routes. A pattern with a trap routes only when the examples agree by
 the veto margin (never past a definition or a request for the assistant's own advice). No
-pattern routes only on a clear embedding margin (the free margin), when the message speaks to
+pattern routes only on a clear embedding margin (the free margin) over examples that are close
+in themselves (FREE_MIN_SIMILARITY), when the message speaks to
 the practice or for the visitor, when it is about therapy at all (it names something of
 therapy, or is a short fragment) or is very close to the examples, and when no trap for that
 topic is in the message ("what happens in a free consultation" is close to the consultation
@@ -38,6 +39,11 @@ from practice_assistant.practice_patterns import (
 
 EXTRA_MIN_SIMILARITY = 0.78  # cosine to a staff-written extra question to use its answer
 CONTEXT_FREE_SIMILARITY = 0.65  # embedding-only routing without a word of therapy needs this
+# Embedding-only routing needs the topic's nearest examples at least this close, whatever the
+# margin: a margin over the article examples means little when both are far ("does the
+# practice have a podcast": hours 0.43, article 0.30). The lowest training row that routes
+# this way (leave-one-out) is at 0.49.
+FREE_MIN_SIMILARITY = 0.45
 PRIORITY_WEIGHT = 0.02  # tie-break between matched topics: similarity + this per priority rank
 
 
@@ -87,7 +93,7 @@ class PracticeDetector:
                                  f"{lead:.2f} >= {self.bank.veto_margin:.2f}; "
                                  f"{self._similarity(scores, hit.topic)}")
         if not hits and lead >= self.bank.free_margin and not traps_for(text, nearest) \
-                and addressed(text) \
+                and scores[nearest][0] >= FREE_MIN_SIMILARITY and addressed(text) \
                 and (in_context(text) or scores[nearest][0] >= CONTEXT_FREE_SIMILARITY):
             return PracticeMatch(nearest, f"practice_similarity:{nearest}",
                                  f"no pattern; margin {lead:.2f} >= "
