@@ -14,7 +14,7 @@ LLM_MODEL_FILE ?= var/models/gemma3-270m-q4_k_m.gguf
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export HF_HUB_OFFLINE := 1
 
-.PHONY: safety-model run test test-fast lint ingest eval eval-golden eval-routing screenshot clean help llm-server bench-ingest bench-query bench-load
+.PHONY: safety-model practice-model eval-practice run test test-fast lint ingest eval eval-golden eval-routing screenshot clean help llm-server bench-ingest bench-query bench-load
 
 help:
 	@echo "make run    - install if needed, ingest corpus/ if stale, serve the chat page on $(HOST):$(PORT)"
@@ -74,6 +74,17 @@ eval: $(VENV)/.installed
 
 eval-golden: $(VENV)/.installed
 	$(BIN)/practice-assistant eval --golden eval/golden.jsonl --answers
+
+# Issue 12: practical questions, near misses, narrower topics (docs/evaluation.md).
+eval-practice: $(VENV)/.installed
+	$(BIN)/practice-assistant eval --practice eval/practice_questions.jsonl \
+		--near-misses eval/near_misses.jsonl --narrow eval/golden_narrow.jsonl
+	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout.jsonl \
+		--near-misses eval/near_misses_heldout.jsonl
+
+# Rebuild the shipped practice-topic examples from training/practice_*.jsonl.
+practice-model: $(VENV)/.installed
+	$(BIN)/practice-assistant train-practice
 
 eval-routing: $(VENV)/.installed
 	$(BIN)/practice-assistant eval-routing --leave-one-source-out

@@ -43,13 +43,21 @@ def chunk_article(article: Article) -> list[Chunk]:
         spans.extend(_pack(section.blocks, body))
     chunks: list[Chunk] = []
     headings = _heading_at(body)
+    topic, focus = article_topic(article)
     for position, (start, end) in enumerate(spans):
         text = body[start:end]
         digest = hashlib.sha256(f"{article.slug}\n{text}".encode()).hexdigest()[:16]
         chunks.append(Chunk(id=f"{article.slug}:{position}:{digest}", slug=article.slug,
                             title=article.title, url=article.url, section=headings(start),
-                            text=text, position=position))
+                            text=text, position=position, topic=topic, focus=focus))
     return chunks
+
+
+def article_topic(article: Article) -> tuple[str | None, str | None]:
+    """The front matter's ``topic`` (the lead-in names it) and ``focus`` (the words a question
+    needs to be on that topic), when the article gives them."""
+    extra = dict(article.extra)
+    return (extra.get("topic") or None), (extra.get("focus") or None)
 
 
 def _heading_at(body: str) -> Callable[[int], str | None]:

@@ -13,6 +13,7 @@ import yaml
 
 from ingest.clean import clean_body
 from ingest.errors import ArticleError
+from practice_assistant.facts import FACTS_FILENAME
 from practice_assistant.models import Article
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".xml")
@@ -40,7 +41,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*")
-                                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                                if p.is_file() and (p.suffix.lower() in SUPPORTED_SUFFIXES
+                                                    or p.name == FACTS_FILENAME)
                                 and not p.name.startswith(".") and p.name.lower() != "readme.md"))
         else:
             found.append(path)
@@ -74,6 +76,8 @@ def load_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Article]:
     name = str(path)
     if not path.exists():
         raise ArticleError(name, "no such file")
+    if path.name == FACTS_FILENAME:
+        return [_facts_from_file(path, max_bytes)]
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ArticleError(name, f"unsupported file type '{suffix}' (use one of "
@@ -90,6 +94,22 @@ def load_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Article]:
     if suffix == ".txt":
         return [_article_from_txt(path, text)]
     return [article_from_markdown(path, text)]
+
+
+def _facts_from_file(path: Path, max_bytes: int) -> Article:
+    """The practice's facts file (`practice_assistant.facts`); an empty file is all empty."""
+    from practice_assistant.facts import FactsError, facts_article, parse_facts
+
+    if path.stat().st_size > max_bytes:
+        raise ArticleError(str(path), "the facts file is too large")
+    data = path.read_bytes()
+    try:
+        return facts_article(parse_facts(data.decode("utf-8-sig")), str(path))
+    except UnicodeDecodeError as error:
+        raise ArticleError(str(path), f"not UTF-8 text (byte {error.start}); re-save the file "
+                           "as UTF-8") from None
+    except FactsError as error:
+        raise ArticleError(str(path), str(error)) from None
 
 
 def read_text(path: Path) -> str:

@@ -12,11 +12,12 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from ingest.chunk import chunk_article
+from ingest.chunk import article_topic, chunk_article
 from ingest.errors import ArticleError
 from ingest.guard import guard_articles
 from ingest.load import MAX_FILE_BYTES, load_articles, slugify
 from practice_assistant.embedding import MODEL_NAME
+from practice_assistant.facts import FACTS_FILENAME, FACTS_SLUG, facts_chunks, is_facts
 from practice_assistant.lexical import has_lexical, save_version_lexical
 from practice_assistant.models import Article, Chunk
 from practice_assistant.store import IndexStore, add_chunks, indexed_articles
@@ -74,7 +75,14 @@ def article_hash(article: Article) -> str:
     """Changes to anything that reaches the index (text, title, url, section) change this."""
     parts = [PIPELINE_VERSION, MODEL_NAME, article.slug, article.title, article.url or "",
              article.body]
+    parts += [f"{key}={value}" for key, value in zip(("topic", "focus"), article_topic(article),
+                                                    strict=True) if value]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def chunks_for(article: Article) -> list[Chunk]:
+    """The practice's facts get one chunk per field; an article is chunked by its headings."""
+    return facts_chunks(article) if is_facts(article) else chunk_article(article)
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -108,7 +116,11 @@ def run_ingest(paths: Sequence[Path], store: IndexStore, embeddings: Embeddings 
     """
     started = time.perf_counter()
     loaded = load_articles(paths, max_bytes=max_bytes)
-    articles, flagged = guard_articles(loaded.articles, allowed_hosts)
+    # The facts file is the staff's own wording, quoted verbatim: the guard is for posts.
+    facts = [a for a in loaded.articles if is_facts(a)]
+    articles, flagged = guard_articles([a for a in loaded.articles if not is_facts(a)],
+                                       allowed_hosts)
+    articles = [*articles, *facts]
     report = ingest_articles(articles, store, embeddings, failures=(*failures,
                              *loaded.failures), full=full, dry_run=dry_run, progress=progress,
                              show_bar=show_bar, started=started)
@@ -122,7 +134,8 @@ def ingest_articles(articles: Sequence[Article], store: IndexStore,
     """Index already-loaded articles (the whole corpus), changing only what changed."""
     started = time.perf_counter() if started is None else started
     failed = tuple((e.path, e.reason) for e in failures)
-    protected = {slugify(Path(e.path).stem) for e in failures}
+    protected = {FACTS_SLUG if Path(e.path).name == FACTS_FILENAME else slugify(Path(e.path).stem)
+                 for e in failures}
     notes: list[str] = []
     with store.lock():
         serving = store.current()
@@ -136,7 +149,7 @@ def ingest_articles(articles: Sequence[Article], store: IndexStore,
         plan = make_plan(articles, indexed, protected, full=full)
         by_slug = {a.slug: a for a in articles}
         todo = [by_slug[s] for s in (*plan.added, *plan.updated)]
-        chunks = [c for article in todo for c in chunk_article(article)]
+        chunks = [c for article in todo for c in chunks_for(article)]
         if not dry_run and not plan.changes and serving:
             notes += save_missing_bm25(store, serving.version)
         if dry_run or not plan.changes:

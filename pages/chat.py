@@ -72,17 +72,19 @@ def draw_answer(answer: Answer, index: int) -> None:
         st.markdown(answer.answer)
     if answer.notice:
         st.info(answer.notice)
-    for citation in answer.citations:
+    for citation in answer.citations:  # one per article; the sections it used under it
         title = f"[{citation.title}]({citation.url})" if citation.url else citation.title
-        section = f" — {citation.section}" if citation.section else ""
-        st.markdown(f"**[{citation.n}]** {title}{section}")
-        with st.expander(f"Quoted passage [{citation.n}]"):
-            st.markdown(citation.quote)  # not a blockquote: its faded grey fails WCAG contrast
+        st.markdown(f"**[{citation.n}]** {title}")
+        for i, part in enumerate(citation.sections):
+            where = f" — {part.section}" if part.section else ""
+            label = "Quoted passage" if i == 0 else "Also quoted from"
+            with st.expander(f"{label} [{citation.n}]{where}"):
+                st.markdown(part.quote)  # not a blockquote: its faded grey fails WCAG contrast
     if answer.consultation:
         st.link_button(answer.consultation["text"], answer.consultation["url"], type="primary")
     if state.crisis_seen and answer.route != "crisis":
         st.markdown(link_contacts(crisis_line(settings)))
-    if answer.route in ("answer", "no_answer"):
+    if answer.route in ("answer", "practice_info", "no_answer"):
         rating = st.feedback("thumbs", key=f"feedback-{index}")
         if rating is not None and not state.get(f"feedback-saved-{index}"):
             record_feedback(settings.feedback_path, answer, "up" if rating == 1 else "down",

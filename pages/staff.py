@@ -1,4 +1,5 @@
-"""Staff page at /staff: sign in, see the index, add posts, preview, re-ingest. It only draws.
+"""Staff page at /staff: sign in, see the index, add posts, preview, re-ingest, edit the
+practice's facts. It only draws.
 
 Every decision lives in `practice_assistant.staff`; sign-in attempts are counted per client
 address by the process's `limits_policy.SignInGuard` (so a new tab gives no fresh tries).
@@ -9,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from practice_assistant import serving, staff
+from practice_assistant.facts import TOPICS, FactsError
 from practice_assistant.store import IngestLockedError
 from practice_assistant.ui import client_address
 
@@ -84,6 +86,46 @@ if st.button("Re-ingest the corpus", type="primary"):
         st.success(report.summary())
         for path, reason in report.failed:
             st.error(f"Skipped {path}: {reason}")
+st.subheader("Practice facts")
+st.caption("The assistant quotes these word for word when a visitor asks something practical "
+           "(fees, insurance, hours…). Leave a field empty and it says the practice can tell "
+           "them in a free consultation. Saving writes `practice.yaml` and re-ingests.")
+try:
+    facts = staff.read_facts_file(settings)
+except FactsError as error:
+    st.error(f"`{staff.facts_path(settings).name}` cannot be read, so the form is hidden "
+             f"rather than overwrite it: {error}. Fix the file by hand and reload.")
+else:
+    with st.form("practice-facts"):
+        values: dict[str, tuple[str, str]] = {}
+        for topic in TOPICS:
+            fact = facts.get(topic.key)
+            answer = st.text_area(topic.label, value=fact.answer, help=topic.comment,
+                                  key=f"fact-{topic.key}")
+            url = st.text_input(f"{topic.label}: page URL (optional)", value=fact.url or "",
+                                key=f"fact-url-{topic.key}")
+            values[topic.key] = (answer, url)
+        rows = st.data_editor([{"question": e.question, "answer": e.answer, "url": e.url or ""}
+                               for e in facts.extra] or [{"question": "", "answer": "",
+                                                          "url": ""}],
+                              num_rows="dynamic", key="fact-extra", width="stretch")
+        saved = st.form_submit_button("Save facts and re-ingest")
+    if saved:
+        extra = [(str(r.get("question") or ""), str(r.get("answer") or ""),
+                  str(r.get("url") or "")) for r in rows]
+        bar = st.progress(0.0, text="Saving the facts…")
+        try:
+            result = staff.save_facts(settings, values, extra, progress=lambda done, total:
+                                      bar.progress(done / total,
+                                                   text=f"Embedding {done} of {total} chunks"))
+        except FactsError as error:
+            st.error(f"Not saved: {error}")
+        except IngestLockedError as error:
+            st.warning(f"Saved `{staff.facts_path(settings).name}`, but not re-ingested: {error}")
+        else:
+            bar.progress(1.0, text="Done")
+            st.success(f"Saved `{result.path.name}`. {result.report.summary()}")
+
 if st.button("Sign out"):
     state.staff_signed_in = False
     st.rerun()

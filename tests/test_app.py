@@ -35,6 +35,18 @@ def test_question_gets_an_answer_with_sources_and_consultation_button(app):
     assert buttons and buttons[0].proto.label == "Book a free 15-minute consultation"
 
 
+def test_practical_question_is_drawn_like_an_answer_with_the_consultation_button(app):
+    """The shipped facts are empty, so the reply points to the consultation; no article text."""
+    app.chat_input[0].set_value("How much does a session cost?").run()
+    assert not app.exception and not app.error and not app.warning
+    reply = app.chat_message[-1].markdown[0].value
+    assert reply == ("The practice can tell you about fees and any sliding scale in a free "
+                     "15-minute consultation.")
+    buttons = app.get("link_button")
+    assert buttons and buttons[0].proto.label == "Book a free 15-minute consultation"
+    assert app.get("feedback")
+
+
 def test_starter_question_button_asks_it(app):
     app.button[1].click().run()
     assert "EMDR stands for" in "\n".join(m.value for m in app.markdown)

@@ -36,6 +36,34 @@ def test_ask_dash_reads_one_question_per_line(cli_env):
     assert [d["route"] for d in lines] == ["answer", "no_answer"]
 
 
+def test_ask_json_gives_the_practice_info_route_with_its_signal(cli_env):
+    done = _cli(["ask", "How much does a session cost?", "--json"], cli_env)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["route"] == "practice_info" and data["signal"] == "practice_pattern:fees"
+    assert data["answer"].startswith("The practice can tell you about fees")
+    assert data["citations"] == [] and data["consultation"]["url"]
+
+
+def test_eval_practice_sets_print_precision_recall_and_confusions(cli_env, tmp_path):
+    rows = [{"text": "How much does a session cost?", "label": "practice_info",
+             "topic": "fees"},
+            {"text": "what is EMDR?", "label": "article", "topic": None}]
+    practice = tmp_path / "practice.jsonl"
+    practice.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    near = tmp_path / "near.jsonl"
+    near.write_text(json.dumps({"text": "how do I set boundaries with my landlord",
+                                "expected": "no_answer"}) + "\n", encoding="utf-8")
+    done = _cli(["eval", "--practice", str(practice), "--near-misses", str(near), "--json"],
+                {**cli_env, "PA_CORPUS_DIR": str(ROOT / "corpus")})
+    assert done.returncode == 0, done.stderr
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["set"] == "practice.jsonl" and first["tp"] == 1 and first["fp"] == 0
+    assert first["confusion"] == {"practice_info": {"practice_info": 1},
+                                  "article": {"answer": 1}}
+    assert second["set"] == "near.jsonl" and second["as_expected"] == 1.0
+
+
 def test_unknown_subcommand_is_a_usage_error(cli_env):
     assert _cli(["frobnicate"], cli_env).returncode == 2
 

@@ -8,12 +8,13 @@ from pathlib import Path
 from conftest import CORPUS, SEED_SLUG, SHARED_DATA
 from ingest.load import load_articles
 
-ARTICLES = {a.slug: a for a in load_articles([CORPUS]).articles}
+ARTICLES = {a.slug: a for a in load_articles([CORPUS]).articles if a.slug != "practice-facts"}
 
 
 def test_every_corpus_file_loads_with_required_front_matter():
     result = load_articles([CORPUS])
     assert result.failures == ()
+    assert "practice-facts" in {a.slug for a in result.articles}
     for path in CORPUS.glob("*.md"):
         head = path.read_text(encoding="utf-8").split("---")[1]
         for key in ("title:", "slug:", "url:", "date:", "author:", "tags:", "sample:"):
@@ -68,5 +69,25 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
-def test_corpus_folder_has_no_stray_files():
-    assert all(p.suffix == ".md" for p in Path(CORPUS).iterdir())
+def test_corpus_folder_has_only_articles_and_the_facts_file():
+    assert all(p.suffix == ".md" or p.name == "practice.yaml" for p in Path(CORPUS).iterdir())
+
+
+def test_shipped_facts_file_is_the_empty_template_with_a_comment_on_every_field():
+    """The project invents no facts: every field is there, empty, and explained in one line."""
+    from practice_assistant.facts import TOPIC_KEYS, parse_facts, template
+
+    text = (CORPUS / "practice.yaml").read_text(encoding="utf-8")
+    assert text == template()
+    facts = parse_facts(text)
+    assert [f.key for f in facts.facts] == list(TOPIC_KEYS)
+    assert not any(f.filled or f.url for f in facts.facts) and facts.extra == ()
+    for key in (*TOPIC_KEYS, "extra"):
+        line = next(line for line in text.splitlines() if line.startswith(f"{key}:"))
+        assert "  # " in line and len(line.split("  # ", 1)[1]) > 10, line
+
+
+def test_every_article_names_its_topic_and_focus_for_the_lead_in():
+    for article in ARTICLES.values():
+        extra = dict(article.extra)
+        assert extra.get("topic") and extra.get("focus"), article.slug

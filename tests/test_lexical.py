@@ -24,6 +24,7 @@ from practice_assistant.lexical import (
     ChunkTable,
     build_lexical,
     has_lexical,
+    load_lexical,
     save_lexical,
 )
 from practice_assistant.models import Article, Chunk
@@ -40,13 +41,19 @@ TOPICS = ("couples therapy", "EMDR trauma", "healthy boundaries", "relationship 
           "online sessions", "family conflict", "grief and loss", "sleep and stress")
 
 
+DIM = 384
+
+
 class BagOfWords(Embeddings):
-    """Hashed stems, normalised: cosine tracks shared words. Fast and deterministic."""
+    """Hashed stems, normalised: cosine tracks shared words. Fast and deterministic.
+
+    384 wide, as the real model: the crisis classifier and the practice-topic examples an
+    `Assistant` runs before retrieval take vectors of that width."""
 
     def _one(self, text: str) -> list[float]:
-        vec = np.zeros(256, dtype=np.float32)
+        vec = np.zeros(DIM, dtype=np.float32)
         for token in tokenize([text])[0]:
-            vec[int(hashlib.md5(token.encode()).hexdigest(), 16) % 256] += 1.0
+            vec[int(hashlib.md5(token.encode()).hexdigest(), 16) % DIM] += 1.0
         norm = float(np.linalg.norm(vec))
         return (vec / norm if norm else vec).tolist()
 
@@ -151,8 +158,7 @@ def test_version_written_before_bm25_was_saved_still_serves(store: IndexStore, e
     shutil.rmtree(store.version_files(version) / FOLDER)
     settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl")
     with caplog.at_level(logging.WARNING, logger="practice_assistant"):
-        assistant = Assistant(settings, embeddings, build_router(embeddings), store=store)
-        retriever = assistant.retriever()
+        retriever = Assistant(settings, embeddings, build_router(embeddings), store).retriever()
     assert not retriever.lexical.saved
     assert "no saved BM25 index" in caplog.text and "python -m ingest" in caplog.text
     for query in QUERIES:
@@ -208,7 +214,7 @@ def test_no_answer_lists_topics_without_decoding_the_whole_table(store: IndexSto
     """The topic list reads the first chunks only, however large the index."""
     settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl",
                         relevance_floor=2.0)  # nothing is relevant enough: always no_answer
-    assistant = Assistant(settings, embeddings, build_router(embeddings), store=store)
+    assistant = Assistant(settings, embeddings, build_router(embeddings), store)
     table = assistant.retriever().chunks
     decoded: list[int] = []
     original = table._decode
@@ -225,7 +231,7 @@ def test_a_new_version_is_served_from_its_own_saved_index(tmp_path: Path, corpus
     store = IndexStore(tmp_path / "index")
     run_ingest([corpus_copy], store, embeddings)
     settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl")
-    assistant = Assistant(settings, embeddings, build_router(embeddings), store=store)
+    assistant = Assistant(settings, embeddings, build_router(embeddings), store)
     first = assistant.retriever()
     emdr = corpus_copy / "what-is-emdr-therapy.md"
     emdr.write_text(emdr.read_text() + "\nEvery client gets a weighted blanket shaped like a "
@@ -252,3 +258,19 @@ def test_server_mode_keeps_version_files_locally_and_prunes_them(tmp_path: Path)
     store._prune(keep={"v-new", "v-prev"})
     left = sorted(p.name for p in (tmp_path / "index" / "version-files").iterdir())
     assert left == ["v-new", "v-prev", "v-recent"]
+
+
+def test_a_version_without_article_chunks_is_saved_loaded_and_searched(tmp_path: Path,
+                                                                      embeddings):
+    """bm25s cannot index nothing: a corpus of the facts file alone (or one whose articles were
+    all removed) still ingests, and its retriever finds nothing."""
+    store = IndexStore(tmp_path / "index")
+    index = build_lexical([])
+    assert len(index.chunks) == 0
+    folder = save_lexical(index, tmp_path / "v")
+    loaded = load_lexical(folder.parent)
+    assert loaded is not None and loaded.saved and len(loaded.chunks) == 0
+    assert ingest_articles(articles(2), store, embeddings).chunks_embedded > 0
+    ingest_articles([], store, embeddings)  # every article removed
+    retriever = open_retriever(store, store.current().version, embeddings)
+    assert retriever.lexical.saved and retriever.search("therapy sessions") == []

@@ -67,4 +67,7 @@ def test_json_shape_matches_the_cli_contract(assistant):
     assert set(data) >= {"question", "route", "answer", "citations", "consultation",
                          "resources", "timings_ms"}
     assert set(data["timings_ms"]) >= {"retrieve", "compose", "total"}
-    assert set(data["citations"][0]) == {"n", "slug", "title", "url", "section", "quote"}
+    assert set(data["citations"][0]) == {"n", "slug", "title", "url", "section", "quote",
+                                         "sections"}
+    assert all(set(part) == {"section", "quote"} for part in data["citations"][0]["sections"])
+    assert data["route"] in ("answer", "practice_info", "no_answer", "out_of_scope", "crisis")

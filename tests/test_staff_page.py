@@ -82,7 +82,8 @@ def test_right_password_with_no_index_yet_says_so(page_env):
     app = _sign_in(page_env.page().run(), PASSWORD)
     assert not app.exception and not app.error
     assert "Nothing has been ingested yet" in app.warning[0].value
-    assert [b.label for b in app.button] == ["Re-ingest the corpus", "Sign out"]
+    assert [b.label for b in app.button] == ["Re-ingest the corpus", "Save facts and re-ingest",
+                                             "Sign out"]
 
 
 @pytest.mark.slow
@@ -104,3 +105,42 @@ def test_right_password_shows_the_index_status(page_env, settings):
     assert metrics["Last ingest (UTC)"] == current.created[:16].replace("T", " ")
     files = len(staff.corpus_files(settings))
     assert app.caption[0].value.startswith(f"{files} source files")
+
+
+def test_facts_form_shows_every_field_of_the_template(page_env):
+    from practice_assistant.facts import TOPICS
+
+    page_env.use("PA_STAFF_PASSWORD", PASSWORD)
+    app = _sign_in(page_env.page().run(), PASSWORD)
+    assert [t.label for t in app.text_area] == [t.label for t in TOPICS]
+    assert all(not t.value for t in app.text_area)
+
+
+def test_a_broken_facts_file_is_reported_and_not_overwritten(page_env, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "practice.yaml").write_text("fees: [oops\n", encoding="utf-8")
+    page_env.use("PA_STAFF_PASSWORD", PASSWORD)
+    app = _sign_in(page_env.page().run(), PASSWORD)
+    assert any("cannot be read" in e.value for e in app.error) and not app.text_area
+    assert (corpus / "practice.yaml").read_text(encoding="utf-8") == "fees: [oops\n"
+
+
+@pytest.mark.slow
+def test_saving_the_facts_form_writes_the_file_and_reingests(page_env, tmp_path):
+    """The form writes practice.yaml, then the ingest indexes it (slug practice-facts)."""
+    from practice_assistant.facts import parse_facts
+    from practice_assistant.store import IndexStore, indexed_articles
+
+    page_env.use("PA_STAFF_PASSWORD", PASSWORD)
+    app = _sign_in(page_env.page().run(), PASSWORD)
+    fees = next(t for t in app.text_area if t.label == "Fees and sliding scale")
+    fees.input("Sessions are $180.")
+    app.text_input(key="fact-url-fees").input("/fees")
+    app = next(b for b in app.button if b.label == "Save facts and re-ingest").click().run()
+    assert not app.exception and not app.error
+    assert any("Saved `practice.yaml`" in s.value for s in app.success)
+    fact = parse_facts((tmp_path / "corpus" / "practice.yaml").read_text()).get("fees")
+    assert (fact.answer, fact.url) == ("Sessions are $180.", "/fees")
+    store = IndexStore(tmp_path / "index")
+    assert "practice-facts" in indexed_articles(store.open_collection(store.current().version))

@@ -47,8 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
 
-    evaluate = sub.add_parser("eval", help="retrieval metrics on a BEIR data set or the golden set")
-    source = evaluate.add_mutually_exclusive_group(required=True)
+    evaluate = sub.add_parser("eval", help="retrieval metrics on a BEIR data set or the golden "
+                              "set; routing on the practice-question sets")
+    source = evaluate.add_mutually_exclusive_group()
     source.add_argument("--dataset", type=Path, help="a BEIR folder: corpus.jsonl, queries.jsonl, "
                         "qrels/SPLIT.tsv")
     source.add_argument("--golden", type=Path, help="golden questions JSONL (eval/golden.jsonl)")
@@ -61,6 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
                           help="write report.md, a metrics-vs-k plot and the worst queries")
     evaluate.add_argument("--answers", action="store_true",
                           help="with --golden: also check every composed answer")
+    evaluate.add_argument("--practice", type=Path, metavar="JSONL",
+                          help="practical questions (text, label, topic): practice_info "
+                               "precision, recall and confusions (eval/practice_questions.jsonl)")
+    evaluate.add_argument("--near-misses", type=Path, metavar="JSONL",
+                          help="near misses (text, expected): share routed as expected "
+                               "(eval/near_misses.jsonl)")
+    evaluate.add_argument("--narrow", type=Path, metavar="JSONL",
+                          help="narrower-topic questions (text, slug): cited with the "
+                               "narrower-topic lead-in (eval/golden_narrow.jsonl)")
+    evaluate.add_argument("--crisis-rules-only", action="store_true",
+                          help="switch the crisis classifier off (its rules still run) to "
+                               "measure what comes after crisis routing")
 
     routing = sub.add_parser("eval-routing", help="crisis routing recall and false positives")
     what = routing.add_mutually_exclusive_group(required=True)
@@ -73,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
     routing.add_argument("--source", action="append", metavar="NAME",
                          help="with --leave-one-source-out: only these held-out sources")
     routing.add_argument("--json", action="store_true")
+
+    practice = sub.add_parser("train-practice",
+                              help="embed the practice-topic examples and fit their margins")
+    practice.add_argument("--training", type=Path, nargs="+", default=None, metavar="JSONL",
+                          help="example files (default training/practice_topics.jsonl and "
+                               "training/practice_extra.jsonl)")
+    practice.add_argument("--out", type=Path, default=None,
+                          help="where to write the examples (default data/practice_examples.npz "
+                               "in the package)")
 
     train = sub.add_parser("train-safety", help="fit the crisis classifier the router ships")
     _add_routing_data(train)
@@ -124,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.verbose)
     settings = Settings()
     handlers = {"ingest": _ingest, "ask": _ask, "eval": _eval, "eval-routing": _eval_routing,
-                "train-safety": _train_safety,
+                "train-safety": _train_safety, "train-practice": _train_practice,
                 "bench": _bench,
                 "eval-answers": _eval_answers}
     return handlers[args.command](args, settings)
@@ -235,15 +257,31 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from practice_assistant.eval_report import format_table, run_answer_checks, write_report
     from practice_assistant.evaluation import run_beir_eval, run_golden_eval
     from practice_assistant.retrieval import RETRIEVERS
-    from practice_assistant.safety import SafetyRouter
 
     retrievers = tuple(args.retriever or RETRIEVERS)
-    given = args.dataset or args.golden
-    if not given.exists():
-        print(f"error: no such file or folder: {given}", file=sys.stderr)
+    sets = [p for p in (args.practice, args.near_misses, args.narrow) if p is not None]
+    given = [p for p in (args.dataset, args.golden, *sets) if p is not None]
+    if not given:
+        print("error: give --dataset, --golden, or one of --practice, --near-misses, --narrow",
+              file=sys.stderr)
+        return EXIT_USAGE
+    missing = [str(p) for p in given if not p.exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
     embeddings = load_embeddings()
-    safety = SafetyRouter(embeddings)
+    from practice_assistant.app_service import build_router
+
+    safety = build_router(embeddings)
+    if args.crisis_rules_only:
+        from dataclasses import replace
+
+        from practice_assistant.safety import SafetyRouter
+
+        safety = SafetyRouter(embeddings, replace(safety.model, threshold=2.0))
+    status = _eval_practice(args, settings, embeddings, safety) if sets else EXIT_OK
+    if not (args.dataset or args.golden):
+        return status
     try:
         if args.dataset:
             result = run_beir_eval(args.dataset, args.split, retrievers, k=args.k,
@@ -264,7 +302,35 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"answer check failed: {failure.question_id}: {failure.problem}",
                   file=sys.stderr)
         print(f"answer checks: {len(failures)} failures", file=sys.stderr)
-        return EXIT_FAILED_FILES if failures else EXIT_OK
+        return EXIT_FAILED_FILES if failures else status
+    return status
+
+
+def _eval_practice(args: argparse.Namespace, settings: Settings, embeddings: Any,
+                   safety: Any) -> int:
+    from practice_assistant.eval_data import DEFAULT_EVAL_DIR, build_golden_index
+    from practice_assistant.practice_eval import (
+        evaluate_narrow,
+        evaluate_near_misses,
+        evaluate_practice_questions,
+        format_reports,
+    )
+    from practice_assistant.service import Assistant
+
+    store = build_golden_index(settings.corpus_dir, embeddings, DEFAULT_EVAL_DIR)
+    assistant = Assistant(settings, embeddings, safety, store)
+    runs = [(args.practice, evaluate_practice_questions), (args.near_misses, evaluate_near_misses),
+            (args.narrow, evaluate_narrow)]
+    try:
+        reports = [run(assistant, path) for path, run in runs if path is not None]
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        for report in reports:
+            print(json.dumps(report.to_json()))
+    else:
+        print(format_reports(reports))
     return EXIT_OK
 
 
@@ -330,6 +396,28 @@ def _train_safety(args: argparse.Namespace, settings: Settings) -> int:
     print(f"wrote {args.out}: threshold {model.threshold:.3f}, "
           f"{len(model.lexical.vocabulary)} lexical features, signals {', '.join(model.signals)}; "
           f"trained on {', '.join(model.sources)}")
+    return EXIT_OK
+
+
+def _train_practice(args: argparse.Namespace, settings: Settings) -> int:
+    from practice_assistant.embedding import CachingEmbeddings, load_embeddings
+    from practice_assistant.practice_examples import DEFAULT_BANK, TRAINING_FILES, train_bank
+    from practice_assistant.practice_route import leave_one_out
+
+    paths = tuple(args.training or TRAINING_FILES)
+    out = args.out or DEFAULT_BANK
+    embeddings = CachingEmbeddings(load_embeddings(), Path("var/cache/practice-embeddings.npz"))
+    try:
+        bank = train_bank(embeddings, paths)
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    embeddings.save()
+    bank.save(out)
+    figures = leave_one_out(bank)
+    print(f"wrote {out}: {len(bank.texts)} examples ({len(bank.topics)} topics), free margin "
+          f"{bank.free_margin:.3f}, veto margin {bank.veto_margin:.3f}; leave-one-out on the "
+          f"training rows: {json.dumps(figures)}")
     return EXIT_OK
 
 

@@ -6,10 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from practice_assistant.models import Citation, Passage
+from practice_assistant.models import Chunk, Citation, CitedSection, Passage
 from practice_assistant.retrieval import tokenize
 
 LEAD_IN = "Here is what the practice's articles say about that:"
+NARROW_LEAD_IN = "The practice's article on {topic} speaks to this:"
+NARROW_LEAD_IN_MANY = "The practice's articles on {topics} speak to this:"
 WORD_BUDGET = 160
 MAX_SOURCES = 3
 SCORE_WINDOW = 0.12
@@ -39,8 +41,13 @@ class Unit:
 
 @dataclass(frozen=True)
 class Composed:
+    """The answer with its citations, and the sentences it picked (for the addressing check)."""
+
     answer: str
     citations: tuple[Citation, ...]
+    picked: tuple[Unit, ...] = ()
+    sources: tuple[Passage, ...] = ()
+    narrower: tuple[str, ...] = ()
 
 
 def split_units(text: str, source: int) -> list[Unit]:
@@ -115,7 +122,7 @@ def compose(question: str, passages: Sequence[Passage]) -> Composed:
                 continue
             picked.append(member)
             words += size
-    return _render(picked, sources)
+    return _render(picked, sources, query)
 
 
 def _list_group(unit: Unit, units: list[Unit]) -> list[Unit]:
@@ -139,32 +146,80 @@ def _similar(a: Unit, b: Unit) -> bool:
     return len(a.tokens & b.tokens) / len(a.tokens | b.tokens) > 0.6
 
 
-def _render(picked: list[Unit], sources: Sequence[Passage]) -> Composed:
-    order = sorted({u.source for u in picked})
-    numbers = {source: n for n, source in enumerate(order, start=1)}
-    lines: list[str] = [LEAD_IN, ""]
+def _render(picked: list[Unit], sources: Sequence[Passage],
+            question: frozenset[str] = frozenset()) -> Composed:
+    """One citation per article, numbered by first use; its sections listed in article order.
+
+    Articles come in the order of their best-ranked source; within one, chunks in article
+    order, so the sentences read as the article has them.
+    """
+    slugs: list[str] = []
+    for unit in sorted(picked, key=lambda u: u.source):
+        slug = sources[unit.source].chunk.slug
+        if slug not in slugs:
+            slugs.append(slug)
+    narrower = tuple(s for s in slugs if _narrower(question, _first(sources, s)))
+    lead = LEAD_IN
+    if slugs and len(narrower) == len(slugs):
+        topics = [_first(sources, s).topic or _first(sources, s).title for s in slugs]
+        lead = (NARROW_LEAD_IN.format(topic=topics[0]) if len(topics) == 1 else
+                NARROW_LEAD_IN_MANY.format(topics=", ".join(topics[:-1]) + " and " + topics[-1]))
+    lines: list[str] = [lead, ""]
     citations: list[Citation] = []
-    for source in order:
-        chunk = sources[source].chunk
-        units = sorted((u for u in picked if u.source == source), key=lambda u: u.start)
-        n = numbers[source]
-        paragraph: list[str] = []
-        for unit in units:
-            if unit.is_item:
-                if paragraph:
-                    lines.append(" ".join(paragraph))
-                    paragraph = []
-                lines.append(f"- {unit.text} [{n}]")
-            else:
-                if paragraph == [] and lines[-1].startswith("- "):
-                    lines.append("")
-                paragraph.append(f"{unit.text} [{n}]")
-        if paragraph:
-            lines.append(" ".join(paragraph))
+    for n, slug in enumerate(slugs, start=1):
+        chosen = sorted({u.source for u in picked if sources[u.source].chunk.slug == slug},
+                        key=lambda s: sources[s].chunk.position)
+        sections: list[CitedSection] = []
+        for source in chosen:
+            chunk = sources[source].chunk
+            units = sorted((u for u in picked if u.source == source), key=lambda u: u.start)
+            _lines(lines, units, n)
+            sections.append(CitedSection(chunk.section, _quote(chunk.text, units)))
         lines.append("")
-        citations.append(Citation(n=n, slug=chunk.slug, title=chunk.title, url=chunk.url,
-                                  section=chunk.section, quote=_quote(chunk.text, units)))
-    return Composed("\n".join(lines).strip(), tuple(citations))
+        chunk = sources[chosen[0]].chunk
+        citations.append(Citation(n=n, slug=slug, title=chunk.title, url=chunk.url,
+                                  section=sections[0].section, quote=sections[0].quote,
+                                  sections=tuple(sections)))
+    return Composed("\n".join(lines).strip(), tuple(citations), tuple(picked), tuple(sources),
+                    narrower)
+
+
+def _lines(lines: list[str], units: list[Unit], n: int) -> None:
+    paragraph: list[str] = []
+    for unit in units:
+        if unit.is_item:
+            if paragraph:
+                lines.append(" ".join(paragraph))
+                paragraph = []
+            lines.append(f"- {unit.text} [{n}]")
+        else:
+            if paragraph == [] and lines[-1].startswith("- "):
+                lines.append("")
+            paragraph.append(f"{unit.text} [{n}]")
+    if paragraph:
+        lines.append(" ".join(paragraph))
+
+
+def _first(sources: Sequence[Passage], slug: str) -> Chunk:
+    return next(p.chunk for p in sources if p.chunk.slug == slug)
+
+
+def focus_groups(focus: str | None) -> list[list[frozenset[str]]]:
+    """``"ADHD; relationship, partner"`` → groups of alternatives, each as stemmed terms."""
+    groups = []
+    for group in (focus or "").split(";"):
+        alternatives = [frozenset(tokenize([alt])[0]) for alt in group.split(",")]
+        alternatives = [a for a in alternatives if a]
+        if alternatives:
+            groups.append(alternatives)
+    return groups
+
+
+def _narrower(question: frozenset[str], chunk: Chunk) -> bool:
+    """The article is on a narrower topic than the question: a focus group the question does
+    not mention ("ADHD" for "we fight about chores"). An article without a focus never is."""
+    groups = focus_groups(chunk.focus)
+    return bool(groups) and any(not any(alt <= question for alt in group) for group in groups)
 
 
 def _quote(text: str, units: list[Unit]) -> str:

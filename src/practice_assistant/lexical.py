@@ -61,7 +61,8 @@ def bm25_text(chunk: Chunk) -> str:
 def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     return Chunk(id=chunk_id, slug=str(meta.get("slug", chunk_id)),
                  title=str(meta.get("title", "")), url=meta.get("url"),
-                 section=meta.get("section"), text=text, position=int(meta.get("position", 0)))
+                 section=meta.get("section"), text=text, position=int(meta.get("position", 0)),
+                 topic=meta.get("topic"), focus=meta.get("focus"))
 
 
 def read_chunks(collection: Any) -> list[Chunk]:
@@ -162,11 +163,23 @@ class ChunkTable(Sequence[Chunk]):
 Chunks = ChunkList | ChunkTable
 
 
+class EmptyBM25:
+    """The BM25 index of a version with no article chunks (bm25s cannot index an empty corpus):
+    a corpus of the practice's facts alone, or one whose articles were all removed."""
+
+    def __init__(self) -> None:
+        self.vocab_dict: dict[str, int] = {}
+        self.scores: dict[str, int] = {"num_docs": 0}
+
+    def get_scores(self, query: Sequence[str]) -> np.ndarray:
+        return np.zeros(0, dtype=np.float32)
+
+
 @dataclass(frozen=True)
 class LexicalIndex:
     """A version's BM25 index over its chunks, and those chunks by row (the BM25 doc ids)."""
 
-    bm25: bm25s.BM25
+    bm25: bm25s.BM25 | EmptyBM25
     chunks: Chunks
     saved: bool = False
 
@@ -174,6 +187,8 @@ class LexicalIndex:
 def build_lexical(chunks: Sequence[Chunk]) -> LexicalIndex:
     """Tokenise and index ``chunks`` in memory, rows in chunk-id order."""
     chunks = sorted(chunks, key=lambda c: c.id.encode("utf-8"))
+    if not chunks:
+        return LexicalIndex(EmptyBM25(), ChunkList([]))
     bm25 = bm25s.BM25()
     bm25.index(tokenize([bm25_text(c) for c in chunks]), show_progress=False)
     return LexicalIndex(bm25, ChunkList(chunks))
@@ -189,7 +204,8 @@ def save_lexical(index: LexicalIndex, folder: Path) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        index.bm25.save(str(tmp), show_progress=False)
+        if not isinstance(index.bm25, EmptyBM25):
+            index.bm25.save(str(tmp), show_progress=False)
         _write_table(index.chunks, tmp)
         (tmp / MANIFEST).write_text(json.dumps({"format": FORMAT, "chunks": len(index.chunks)}),
                                     encoding="utf-8")
@@ -233,6 +249,8 @@ def load_lexical(folder: Path) -> LexicalIndex | None:
         log.warning("%s: saved BM25 format %s, expected %s; ignoring it", target,
                     manifest.get("format"), FORMAT)
         return None
+    if manifest.get("chunks") == 0:
+        return LexicalIndex(EmptyBM25(), ChunkList([]), saved=True)
     bm25 = bm25s.BM25.load(str(target), mmap=True, show_progress=False)
     table = ChunkTable(target)
     if len(table) != manifest["chunks"] or bm25.scores["num_docs"] != len(table):
@@ -242,8 +260,15 @@ def load_lexical(folder: Path) -> LexicalIndex | None:
 
 
 def save_version_lexical(collection: Any, folder: Path) -> Path:
-    """Build the lexical index of a finished (not yet committed) version and save it."""
-    return save_lexical(build_lexical(read_chunks(collection)), folder)
+    """Build the lexical index of a finished (not yet committed) version and save it.
+
+    Its articles' chunks only: the practice's facts, ingested into the same collection, are
+    left out (:class:`~practice_assistant.index_views.ArticleView`), as retrieval leaves them.
+    """
+    from practice_assistant.index_views import ArticleView
+
+    view = collection if isinstance(collection, ArticleView) else ArticleView(collection)
+    return save_lexical(build_lexical(read_chunks(view)), folder)
 
 
 def has_lexical(folder: Path) -> bool:

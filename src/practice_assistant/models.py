@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Route = Literal["answer", "no_answer", "out_of_scope", "crisis", "rate_limited", "error"]
+Route = Literal["answer", "practice_info", "no_answer", "out_of_scope", "crisis", "rate_limited",
+                "error"]
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,17 @@ class Chunk:
     section: str | None
     text: str
     position: int
+    topic: str | None = None
+    focus: str | None = None
 
     def metadata(self) -> dict[str, Any]:
-        """Chroma-ready metadata: Chroma rejects None values, so they are left out."""
+        """Chroma-ready metadata: Chroma rejects None values, so they are left out.
+
+        ``topic`` and ``focus`` come from the article's front matter (see `compose`'s lead-in).
+        """
         meta = {"slug": self.slug, "title": self.title, "url": self.url,
-                "section": self.section, "position": self.position}
+                "section": self.section, "position": self.position, "topic": self.topic,
+                "focus": self.focus}
         return {key: value for key, value in meta.items() if value is not None}
 
 
@@ -60,8 +67,20 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class CitedSection:
+    """One section of a cited article that the answer used, with its verbatim passage."""
+
+    section: str | None
+    quote: str
+
+
+@dataclass(frozen=True)
 class Citation:
-    """A numbered source under an answer; ``quote`` is verbatim text from the cited article."""
+    """A numbered source under an answer: one per article, numbered by first use.
+
+    ``sections`` lists every section the answer used, each with its verbatim passage, in the
+    article's order; ``section`` and ``quote`` repeat the first of them (the older contract).
+    """
 
     n: int
     slug: str
@@ -69,6 +88,11 @@ class Citation:
     url: str | None
     section: str | None
     quote: str
+    sections: tuple[CitedSection, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.sections:
+            object.__setattr__(self, "sections", (CitedSection(self.section, self.quote),))
 
 
 @dataclass(frozen=True)
@@ -98,6 +122,7 @@ class Answer:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["citations"] = [asdict(c) for c in self.citations]
+        data["citations"] = [{**asdict(c), "sections": [asdict(s) for s in c.sections]}
+                             for c in self.citations]
         data["resources"] = list(self.resources)
         return data

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from practice_assistant.index_views import ArticleView
 from practice_assistant.lexical import (
     LexicalIndex,
     build_lexical,
@@ -51,8 +52,12 @@ def open_retriever(store: IndexStore, version: str, embeddings: Embeddings,
     A version written before BM25 indexes were saved (or whose saved index does not match its
     collection) is indexed in memory from its chunks instead, as every version used to be;
     ``python -m ingest`` saves the missing index without re-embedding anything.
+
+    The practice's facts (slug ``practice-facts``) share the version's collection but are
+    never searched: the retriever reads the collection through :class:`ArticleView`, and the
+    saved BM25 index holds the articles' chunks only.
     """
-    collection = store.open_collection(version)
+    collection = ArticleView(store.open_collection(version))
     lexical = load_lexical(store.version_files(version))
     if lexical is not None and len(lexical.chunks) != collection.count():
         log.warning("index version %s: saved BM25 holds %d chunks, the collection %d; "

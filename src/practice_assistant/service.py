@@ -12,11 +12,16 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from practice_assistant.compose import compose
+from practice_assistant.addressing import AddressCheck, Addressing
+from practice_assistant.compose import Composed, compose
+from practice_assistant.facts import PracticeFacts
 from practice_assistant.followup import carry_topic
 from practice_assistant.generate import AnswerStream, LLMAnswerer
+from practice_assistant.index_views import read_facts
 from practice_assistant.limits_policy import RATE_LIMITED_REPLY, QuestionLimiter, Visitor
 from practice_assistant.models import Answer, Citation, RouteDecision
+from practice_assistant.practice_info import practice_reply
+from practice_assistant.practice_route import PracticeDetector
 from practice_assistant.retrieval import HybridRetriever, cap_per_article, open_retriever
 from practice_assistant.safety import (
     SafetyRouter,
@@ -42,8 +47,13 @@ class IndexMissingError(Exception):
 
 @dataclass(frozen=True)
 class _Loaded:
+    """What one index version serves: article retrieval, the facts, the addressing check."""
+
     version: IndexVersion
     retriever: HybridRetriever
+    facts: PracticeFacts
+    extras: tuple[tuple[str, list[float]], ...]
+    addressing: AddressCheck
 
 
 class Assistant:
@@ -51,7 +61,8 @@ class Assistant:
 
     def __init__(self, settings: Settings, embeddings: Embeddings, safety: SafetyRouter,
                  store: IndexStore, answerer: LLMAnswerer | None = None,
-                 limiter: QuestionLimiter | None = None) -> None:
+                 limiter: QuestionLimiter | None = None,
+                 practice: PracticeDetector | None = None) -> None:
         if not isinstance(safety, SafetyRouter):
             raise TypeError("an Assistant needs a SafetyRouter: crisis routing cannot be left out")
         self.settings = settings
@@ -62,9 +73,18 @@ class Assistant:
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
         self.limiter = limiter  # rate limit (issue 11): None = unlimited (CLI, evaluation)
+        # practical questions (issue 12): the shipped topic examples unless given others
+        self.practice = practice if practice is not None else PracticeDetector()
 
     def retriever(self) -> HybridRetriever:
         """The retriever for the serving version, reloaded when the marker moves."""
+        return self._version().retriever
+
+    def facts(self) -> PracticeFacts:
+        """The practice's facts in the serving version (all empty when none were ingested)."""
+        return self._version().facts
+
+    def _version(self) -> _Loaded:
         current = self.store.current()
         if current is None:
             raise IndexMissingError(
@@ -74,11 +94,20 @@ class Assistant:
             with self._lock:
                 loaded = self._loaded
                 if loaded is None or loaded.version.version != current.version:
-                    loaded = _Loaded(current, open_retriever(
-                        self.store, current.version, self.embeddings,
-                        mode=self.settings.retriever))
+                    loaded = self._load(current)
                     self._loaded = loaded
-        return loaded.retriever
+        return loaded
+
+    def _load(self, current: IndexVersion) -> _Loaded:
+        # The articles through the BM25 index saved at ingest; the facts from the same version.
+        retriever = open_retriever(self.store, current.version, self.embeddings,
+                                   mode=self.settings.retriever)
+        facts = read_facts(self.store.open_collection(current.version))
+        questions = [item.question for item in facts.extra]
+        vectors = self.embeddings.embed_documents(questions) if questions else []
+        return _Loaded(current, retriever, facts,
+                       tuple(zip(questions, (list(v) for v in vectors), strict=True)),
+                       AddressCheck(self.embeddings, retriever.chunks))
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Route a visitor's message and compose the reply; never raises on bad input.
@@ -128,7 +157,17 @@ class Assistant:
             return replace(answer, notice=notice, timings_ms={
                 "retrieve": 0.0, "compose": 0.0, "total": _ms(started)})
         try:
-            answer = yield from self._grounded(question, text, vector, history, started)
+            # A follow-up is made standalone first, so "can I do it over video?" after an EMDR
+            # question is read as being about EMDR, and "how much is it?" still as fees.
+            query = self._standalone(text, history)
+            if query != text:
+                vector = self.embeddings.embed_query(query)
+            practical = self._practice_info(question, query, vector)
+            if practical is not None:
+                log.info("route=practice_info chars=%d total_ms=%.1f", len(text), _ms(started))
+                return replace(practical, notice=notice, timings_ms={
+                    "retrieve": 0.0, "compose": 0.0, "total": _ms(started)})
+            answer = yield from self._grounded(question, text, query, vector, started)
         except IndexMissingError:
             raise
         except Exception:
@@ -137,21 +176,36 @@ class Assistant:
         notice = " ".join(n for n in (notice, answer.notice) if n) or None
         return replace(answer, notice=notice)
 
-    def _grounded(self, question: str, text: str, vector: list[float],
-                  history: Sequence[str], started: float) -> Generator[str, None, Answer]:
+    def _practice_info(self, question: str, text: str, vector: list[float]) -> Answer | None:
+        """A practical question about the practice, answered from the facts file only."""
+        loaded = self._version()
+        match = self.practice.detect(text, vector, loaded.extras)
+        if match is None:
+            return None
+        answer = practice_reply(question, match, loaded.facts, self.settings)
+        return replace(answer, citations=self._with_urls(answer.citations))
+
+    def _grounded(self, question: str, text: str, query: str, vector: list[float],
+                  started: float) -> Generator[str, None, Answer]:
         """Retrieve and compose: the answer made only from the practice's articles."""
         retrieve_started = time.perf_counter()
-        retriever = self.retriever()
-        query = self._standalone(text, history)
-        if query != text:
-            vector = self.embeddings.embed_query(query)
+        loaded = self._version()
+        retriever = loaded.retriever
         passages = retriever.search(query, k=self.settings.top_k * 4, vector=vector)
         passages = cap_per_article(passages, self.settings.max_chunks_per_article,
                                    self.settings.top_k)
         retrieve_ms = _ms(retrieve_started)
         compose_started = time.perf_counter()
-        if not passages or max(p.relevance for p in passages) < self.settings.relevance_floor:
-            answer = self._no_answer(question, passages, retriever)
+        best = max((p.relevance for p in passages), default=0.0)
+        composed = compose(query, passages) if best >= self.settings.relevance_floor else None
+        verdict = self._addresses(loaded, query, vector, composed) if composed else None
+        if composed is None:
+            answer = replace(self._no_answer(question, passages, retriever), signal="below_floor",
+                             reason=f"best passage similarity {best:.2f} < relevance floor "
+                                    f"{self.settings.relevance_floor:.2f}")
+        elif verdict is not None and not verdict.addressed:
+            answer = replace(self._no_answer(question, passages, retriever),
+                             signal="not_addressed", reason=verdict.reason)
         elif self.answerer is not None:
             drafted = yield from self.answerer.draft(query, passages, started)
             answer = Answer(question=question, route="answer", answer=drafted.answer,
@@ -159,15 +213,22 @@ class Assistant:
                             consultation=self.settings.consultation, notice=drafted.notice,
                             fallback=drafted.fallback, timings_ms=drafted.timings_ms)
         else:
-            composed = compose(query, passages)
             answer = Answer(question=question, route="answer", answer=composed.answer,
                             citations=self._with_urls(composed.citations),
-                            consultation=self.settings.consultation)
+                            consultation=self.settings.consultation,
+                            reason=verdict.reason if verdict else None)
         timings = {**answer.timings_ms, "retrieve": retrieve_ms,
                    "compose": _ms(compose_started), "total": _ms(started)}
         log.info("route=%s chars=%d citations=%d total_ms=%.1f", answer.route, len(text),
                  len(answer.citations), timings["total"])
         return replace(answer, timings_ms=timings)
+
+    def _addresses(self, loaded: _Loaded, query: str, vector: list[float],
+                   composed: Composed) -> Addressing:
+        """Whether the sentences the composer picked speak to the question at all."""
+        used = {u.source for u in composed.picked}
+        chunks = [p.chunk for i, p in enumerate(composed.sources) if i in used]
+        return loaded.addressing.check(query, vector, [u.text for u in composed.picked], chunks)
 
     def _unavailable(self, question: str, started: float) -> Answer:
         """A short apology that still carries the crisis line: the visitor may need it."""

@@ -1,4 +1,4 @@
-"""The staff page's services: password, index status, uploads, preview and re-ingest.
+"""The staff page's services: password, index status, uploads, preview, re-ingest, facts.
 
 Sign-in attempts are counted per client address by `limits_policy.SignInGuard`.
 
@@ -113,15 +113,15 @@ class Preview:
 
 def preview_file(path: Path) -> Preview:
     """Load, clean and chunk ``path`` exactly as an ingest would, without indexing it."""
-    from ingest.chunk import chunk_article
     from ingest.errors import ArticleError
     from ingest.load import load_file
+    from ingest.pipeline import chunks_for
 
     try:
         articles = load_file(path)
     except ArticleError as error:
         return Preview(path, error=error.reason)
-    return Preview(path, tuple(articles), tuple(tuple(chunk_article(a)) for a in articles))
+    return Preview(path, tuple(articles), tuple(tuple(chunks_for(a)) for a in articles))
 
 
 # --- re-ingest --------------------------------------------------------------------------------
@@ -149,3 +149,53 @@ def reingest(settings: Settings, embeddings: Any | None = None,
         embeddings = load_embeddings()
     return run_ingest(paths, store, embeddings, progress=progress, show_bar=False,
                       allowed_hosts=hosts)
+
+
+# --- the practice's facts ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FactsSaved:
+    """The facts file that was written and the ingest that followed."""
+
+    path: Path
+    report: Any
+
+
+def facts_path(settings: Settings) -> Path:
+    from practice_assistant.facts import FACTS_FILENAME
+
+    return settings.corpus_dir / FACTS_FILENAME
+
+
+def read_facts_file(settings: Settings) -> Any:
+    """The facts file as the form shows it: the template's empty fields when there is none.
+
+    Raises `facts.FactsError` when the file exists but cannot be read, so a hand edit with a
+    mistake is reported rather than overwritten by the form.
+    """
+    from practice_assistant.facts import PracticeFacts, parse_facts
+
+    path = facts_path(settings)
+    if not path.exists():
+        return PracticeFacts()
+    return parse_facts(path.read_text(encoding="utf-8-sig"))
+
+
+def save_facts(settings: Settings, values: Mapping[str, tuple[str, str]],
+               extra: Any = (), embeddings: Any | None = None,
+               progress: Callable[[int, int], None] | None = None) -> FactsSaved:
+    """What the staff form does: validate, write ``practice.yaml`` atomically, re-ingest.
+
+    ``values`` maps each field to (answer, url); ``extra`` holds (question, answer, url) rows.
+    Raises `facts.FactsError` (nothing written) or `store.IngestLockedError` (file written,
+    index unchanged until the next ingest).
+    """
+    from practice_assistant.facts import facts_from_form, render_facts
+
+    facts = facts_from_form(values, extra)
+    path = facts_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    tmp.write_text(render_facts(facts), encoding="utf-8")
+    os.replace(tmp, path)
+    return FactsSaved(path, reingest(settings, embeddings, progress))
