@@ -14,6 +14,7 @@ from practice_assistant.safety_model import (
 )
 from practice_assistant.safety_sources import LabelledMessage
 from practice_assistant.safety_train import (
+    MAX_THRESHOLD,
     MIN_THRESHOLD,
     Pieces,
     TrainOptions,
@@ -88,11 +89,11 @@ def test_trained_model_separates_and_round_trips_through_its_file(tmp_path):
 
 
 def test_threshold_lets_the_rules_carry_part_of_the_recall():
-    uncaught = np.array([0.1, 0.2, 0.6, 0.9])
-    # 100 crisis messages, 96 caught by rules: 3 misses allowed at 0.97, so the 4th-lowest counts
-    assert choose_threshold(uncaught, 100, 0.97) == pytest.approx(0.5)
-    assert choose_threshold(uncaught, 100, 0.99) == pytest.approx(0.2)
-    # never below the floor of the range, however low the lowest score
+    uncaught = np.array([0.1, 0.6, 0.62, 0.9])
+    # 100 crisis messages, 96 caught by rules: 2 misses allowed at 0.98, so the 3rd-lowest counts
+    assert choose_threshold(uncaught, 100, 0.98) == pytest.approx(0.62)
+    # never above the top of the range, nor below its floor, whatever the scores say
+    assert choose_threshold(uncaught, 100, 0.97) == pytest.approx(MAX_THRESHOLD)
     assert choose_threshold(uncaught, 4, 1.0) == pytest.approx(MIN_THRESHOLD)
 
 
@@ -140,7 +141,7 @@ def test_pieces_subset_keeps_each_message_with_its_own_pieces():
 def test_shipped_model_is_small_and_loads():
     assert DEFAULT_MODEL.stat().st_size <= 5 * 1024 * 1024
     model = CrisisModel.load(DEFAULT_MODEL)
-    assert 0.0 < model.threshold <= 0.5
+    assert MIN_THRESHOLD <= model.threshold <= MAX_THRESHOLD
     assert model.coef.shape == (384,)
     assert {"suicide_ideation", "passive_ideation", "abuse_violence", "child_at_risk"} <= set(
         model.signals)

@@ -91,13 +91,15 @@ class SafetyRouter:
         A short explicit request ("are you a bot?", "should I stop taking Zoloft?") is answered
         by its scope reply before the classifier reads it: the classifier's false alarms cluster
         on such short questions. A long message is read by the classifier first, because one
-        alarming sentence in it matters more than a request it also makes.
+        alarming sentence in it matters more than a request it also makes; except a jailbreak
+        ("ignore previous instructions…"), whose role-play text reads as danger to a classifier.
         """
         text = normalize(message)
         if not text:
             return None
         scope = scope_check(text, message)
-        if scope is not None and len(text.split()) <= SCOPE_FIRST_WORDS:
+        if scope is not None and (len(text.split()) <= SCOPE_FIRST_WORDS
+                                  or scope[0] == "injection"):
             return _out_of_scope(scope)
         detection = self.detect(message, vector)
         if detection is not None and detection.fires:
