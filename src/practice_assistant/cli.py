@@ -71,9 +71,6 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--narrow", type=Path, metavar="JSONL",
                           help="narrower-topic questions (text, slug): cited with the "
                                "narrower-topic lead-in (eval/golden_narrow.jsonl)")
-    evaluate.add_argument("--crisis-rules-only", action="store_true",
-                          help="switch the crisis classifier off (its rules still run) to "
-                               "measure what comes after crisis routing")
 
     routing = sub.add_parser("eval-routing", help="crisis routing recall and false positives")
     what = routing.add_mutually_exclusive_group(required=True)
@@ -273,12 +270,6 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from practice_assistant.app_service import build_router
 
     safety = build_router(embeddings)
-    if args.crisis_rules_only:
-        from dataclasses import replace
-
-        from practice_assistant.safety import SafetyRouter
-
-        safety = SafetyRouter(embeddings, replace(safety.model, threshold=2.0))
     status = _eval_practice(args, settings, embeddings, safety) if sets else EXIT_OK
     if not (args.dataset or args.golden):
         return status
