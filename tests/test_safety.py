@@ -66,6 +66,22 @@ def test_indirect_suicidal_statements_route_crisis(router, message):
     assert route_of(router, message) == "crisis"
 
 
+@pytest.mark.parametrize("message", [
+    "I wish I could go to sleep and stay asleep",
+    "I'm just a weight everyone has to carry",
+])
+def test_passive_wishes_get_the_gentler_crisis_reply(router, message):
+    decision = router.route(message)
+    assert decision is not None and decision.route == "crisis"
+    assert decision.signal == "passive_ideation"
+    assert "rather not be here" in crisis_reply(decision, Settings(_env_file=None))
+
+
+def test_a_passive_wish_beside_an_active_one_is_answered_as_the_active_one(router):
+    decision = router.route("I'm a burden to everyone and I want to kill myself tonight")
+    assert decision is not None and decision.signal == "suicide_ideation"
+
+
 def test_giving_things_away_routes_crisis(router):
     decision = router.route("I've been giving my things away to friends this week.")
     assert decision is not None and decision.route == "crisis"

@@ -207,11 +207,12 @@ def _unit_rows(vectors: Sequence[Sequence[float]]) -> np.ndarray:
 
 
 def _pick(hits: list[Hit]) -> Hit:
+    """Abuse first (its hotline is shown); a passive wish only when nothing more active fired."""
     for signal in _SIGNAL_PRIORITY:
         for hit in hits:
             if hit.signal == signal:
                 return hit
-    return hits[0]
+    return next((hit for hit in hits if hit.signal != "passive_ideation"), hits[0])
 
 
 def _clip(text: str, limit: int = 80) -> str:

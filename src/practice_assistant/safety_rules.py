@@ -226,7 +226,7 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"\b(?:terminate|terminating|conclude|concluding|cease|extinguish) (?:my|my own) "
           r"(?:life|existence)\b|\bsuicidal (?:ideation|intent|plan|thoughts?)\b",
           negatable=True),
-    _rule("suicide_ideation", "sleep and not wake",
+    _rule("passive_ideation", "sleep and not wake",
           r"\b(?:go to sleep|fall asleep|sleep|close my eyes|drift off) and (?:just )?"
           r"(?:stay asleep|never (?:wake|open)|not (?:wake|open)|sleep forever|be gone)\b|"
           r"\b(?:sleep|asleep) (?:forever|for good|permanently)\b|"
@@ -236,7 +236,7 @@ CRISIS_RULES: tuple[Rule, ...] = (
           exclude=r"\b(?:weekend|saturday|sunday|vacation|alarm|nap|jet lag|lol|haha)\b|"
                   r"disappear (?:for|into) (?:a|the) (?:week|weekend|day|hour|mountains|woods|"
                   r"cabin|beach)"),
-    _rule("suicide_ideation", "burden",
+    _rule("passive_ideation", "burden",
           r"\b(?:{IM}|i feel like|i feel i'?m|i'?ve become|i have become|i'?m nothing but) "
           r"(?:just |only |such |nothing but |always )?(?:a |an |the )?(?:\w+ )?(?:burden|"
           r"weight|dead weight|drain|waste of space|waste of oxygen)\b[^.?!]{0,40}\b(?:everyone|"
