@@ -239,10 +239,12 @@ def test_golden_hit3_and_refusals(golden_env) -> None:
 
     embeddings, store, eval_dir = golden_env
     settings = Settings(corpus_dir=CORPUS)
+    router = build_router(embeddings)
     result = run_golden_eval(GOLDEN, [DEFAULT_RETRIEVER], embeddings=embeddings,
-                             settings=settings, eval_dir=eval_dir, corpus_dir=CORPUS)
+                             settings=settings, eval_dir=eval_dir, corpus_dir=CORPUS,
+                             safety=router)
     assert result.settings[DEFAULT_RETRIEVER].metrics["hit@3"] >= GOLDEN_MIN_HIT3
-    assistant = Assistant(settings, embeddings, build_router(embeddings), store)
+    assistant = Assistant(settings, embeddings, router, store)
     routes = {g.id: assistant.ask(g.question).route
               for g in load_golden(GOLDEN) if not g.answerable}
     assert routes and all(route in REFUSALS for route in routes.values()), routes

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from practice_assistant.privacy import configure_logging
+from practice_assistant.safety import SafetyRouter
 from practice_assistant.safety_model import DEFAULT_MODEL
 from practice_assistant.safety_sources import RoutingData
 from practice_assistant.settings import Settings
@@ -298,7 +299,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval_practice(args: argparse.Namespace, settings: Settings, embeddings: Any,
-                   safety: Any) -> int:
+                   safety: SafetyRouter) -> int:
     from practice_assistant.eval_data import DEFAULT_EVAL_DIR, build_golden_index
     from practice_assistant.practice_eval import (
         evaluate_narrow,

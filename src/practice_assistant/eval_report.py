@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from practice_assistant.evaluation import DEFAULT_EVAL_DIR, METRICS, EvalResult, GoldenItem
+from practice_assistant.safety import SafetyRouter
 
 COLUMNS = (*METRICS, "p50_ms", "p95_ms")
 MIN_ANSWER_WORDS = 20
@@ -156,9 +157,9 @@ def check_answers(assistant: Any, golden: Sequence[GoldenItem],
 def run_answer_checks(golden_path: Path | str = Path("eval/golden.jsonl"), *,
                       corpus_dir: Path | str | None = None, embeddings: Any | None = None,
                       settings: Any | None = None, eval_dir: Path | str = DEFAULT_EVAL_DIR,
-                      safety: Any | None = None) -> list[AnswerFailure]:
-    """Index the corpus under ``eval_dir`` (not the serving index) and check every answer."""
-    from practice_assistant.app_service import build_router
+                      safety: SafetyRouter) -> list[AnswerFailure]:
+    """Index the corpus under ``eval_dir`` (not the serving index) and check every answer,
+    routed by ``safety`` as the chat page routes it."""
     from practice_assistant.eval_data import build_golden_index
     from practice_assistant.evaluation import load_golden
     from practice_assistant.service import Assistant
@@ -171,7 +172,7 @@ def run_answer_checks(golden_path: Path | str = Path("eval/golden.jsonl"), *,
         embeddings = load_embeddings()
     corpus = Path(corpus_dir or settings.corpus_dir)
     store = build_golden_index(corpus, embeddings, Path(eval_dir))
-    assistant = Assistant(settings, embeddings, safety or build_router(embeddings), store)
+    assistant = Assistant(settings, embeddings, safety, store)
     return check_answers(assistant, load_golden(golden_path), corpus)
 
 

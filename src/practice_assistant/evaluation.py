@@ -29,6 +29,7 @@ from practice_assistant.eval_data import (
     progress_bar,
 )
 from practice_assistant.retrieval import HybridRetriever, open_retriever
+from practice_assistant.safety import SafetyRouter
 from practice_assistant.settings import Settings
 
 __all__ = ["DEFAULT_EVAL_DIR", "BeirData", "EvalResult", "GoldenItem", "SettingResult",
@@ -260,11 +261,10 @@ def run_golden_eval(golden_path: Path | str = Path("eval/golden.jsonl"),
                     embeddings: Embeddings | None = None, settings: Settings | None = None,
                     eval_dir: Path | str = DEFAULT_EVAL_DIR,
                     options: dict[str, dict[str, Any]] | None = None,
-                    safety: Any | None = None) -> EvalResult:
+                    safety: SafetyRouter) -> EvalResult:
     """Evaluate on the golden questions; follow-ups are skipped, and an unanswerable question
-    scores 1.0 on every metric when the assistant (with ``safety``, if given) routes it to
+    scores 1.0 on every metric when the assistant, routed by ``safety``, sends it to
     no_answer or out_of_scope."""
-    from practice_assistant.app_service import build_router
     from practice_assistant.service import Assistant
 
     if k < 10:
@@ -287,7 +287,7 @@ def run_golden_eval(golden_path: Path | str = Path("eval/golden.jsonl"),
     for setting in retrievers:
         kwargs = _setting_kwargs(setting, options)
         assistant = Assistant(settings.model_copy(update={"retriever": kwargs["mode"]}),
-                              embeddings, safety or build_router(embeddings), store)
+                              embeddings, safety, store)
         retriever = assistant.retriever()
         if len(kwargs) > 1:
             retriever = retriever.with_options(**kwargs)
