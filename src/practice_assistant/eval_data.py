@@ -9,7 +9,6 @@ collection are named after the data set and a hash of its corpus, so a second ru
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from practice_assistant.jsonl import read_jsonl
 from practice_assistant.models import Article
 from practice_assistant.store import IndexStore
 
@@ -46,25 +46,6 @@ class GoldenItem:
     slugs: tuple[str, ...]
     answerable: bool
     followup_of: str | None = None
-
-
-def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line; a bad line raises ValueError naming it."""
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-        if not isinstance(row, dict):
-            raise ValueError(f"{path}:{number}: expected a JSON object, got "
-                             f"{type(row).__name__}")
-        rows.append((number, row))
-    return rows
 
 
 def _text_field(path: Path, number: int, row: dict[str, Any], key: str,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from practice_assistant.compose import NARROW_LEAD_IN, NARROW_LEAD_IN_MANY
-from practice_assistant.eval_data import read_jsonl
+from practice_assistant.jsonl import read_jsonl
 
 REFUSALS = ("no_answer", "out_of_scope")
 

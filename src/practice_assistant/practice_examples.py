@@ -9,7 +9,6 @@ on the same rows (:func:`fit_thresholds`); the evaluation sets in ``eval/`` are 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from practice_assistant.embedding import MODEL_NAME
+from practice_assistant.jsonl import read_jsonl
 
 DEFAULT_BANK = Path(__file__).parent / "data" / "practice_examples.npz"
 TRAINING_FILES = (Path("training/practice_topics.jsonl"), Path("training/practice_extra.jsonl"))
@@ -91,15 +91,8 @@ def read_examples(paths: Sequence[Path]) -> list[tuple[str, str]]:
     for path in paths:
         if not path.is_file():
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str) \
-                    or not isinstance(row.get("topic"), str):
+        for number, row in read_jsonl(path):
+            if not isinstance(row.get("text"), str) or not isinstance(row.get("topic"), str):
                 raise ValueError(f"{path}:{number}: expected 'text' and 'topic' strings")
             rows.append((row["text"], row["topic"]))
     return rows

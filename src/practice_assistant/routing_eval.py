@@ -21,7 +21,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from practice_assistant.embedding import CachingEmbeddings
-from practice_assistant.eval_data import read_jsonl
+from practice_assistant.jsonl import read_jsonl
 from practice_assistant.safety import SafetyRouter, message_units, rule_decision
 from practice_assistant.safety_model import CrisisModel
 from practice_assistant.safety_sources import (

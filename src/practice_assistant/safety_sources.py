@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from practice_assistant.jsonl import read_jsonl
+
 CRISIS, BENIGN = "crisis", "benign"
 CSSRS_CRISIS = frozenset({"Ideation", "Behavior", "Attempt"})
 CSSRS_SOURCE = "C-SSRS Reddit"
@@ -128,13 +130,10 @@ def sources(rows: Iterable[LabelledMessage]) -> list[str]:
 def _jsonl_rows(path: Path, default_source: str, label: str | None = None) -> list[LabelledMessage]:
     """Labelled rows of a JSONL file; ``label`` given labels every row (a set of one kind)."""
     rows: list[LabelledMessage] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, data in read_jsonl(path):
         try:
-            data = json.loads(line)
             text, given = data["text"], label or data["label"]
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
+        except KeyError as error:
             raise ValueError(f"{path}:{number}: not a labelled message ({error})") from error
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"{path}:{number}: empty text")
