@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,33 +97,17 @@ def streamlit_server(root: Path, env: dict[str, str], log: Path,
            "--server.headless", "true", "--server.address", "127.0.0.1",
            "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
-    log.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    with open(log, "wb") as out:
-        process = subprocess.Popen(cmd, cwd=root, env={**os.environ, **env}, stdout=out,
-                                   stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited early; see {log}")
-        else:
-            raise RuntimeError(f"streamlit did not become healthy; see {log}")
-        yield RunningApp(url, process.pid, started, time.perf_counter() - started)
-    finally:
-        process.terminate()
+
+    def healthy() -> bool:
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    with _served(cmd, root, env, log, url, healthy, timeout_s) as app:
+        yield app
 
 
 @contextmanager
@@ -135,29 +119,38 @@ def asgi_server(root: Path, env: dict[str, str], log: Path, host: str = "127.0.0
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "practice_assistant.web:create_app",
            "--host", host, "--port", str(port), "--no-proxy-headers"]
+    url = f"http://{host}:{port}"
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                return response.status == 200
+        except urllib.error.HTTPError as error:  # 503 while loading, or without an index
+            return not ready and bool(json.loads(error.read() or b"{}").get("model"))
+        except OSError:  # not listening yet
+            return False
+
+    with _served(cmd, root, env, log, url, healthy, timeout_s) as app:
+        yield app
+
+
+@contextmanager
+def _served(cmd: list[str], root: Path, env: dict[str, str], log: Path, url: str,
+            healthy: Callable[[], bool], timeout_s: float) -> Iterator[RunningApp]:
+    """Run ``cmd`` until ``healthy()`` (or fail naming the log), yield it, always stop it."""
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with open(log, "wb") as out:
         process = subprocess.Popen(cmd, cwd=root, env={**os.environ, **env}, stdout=out,
                                    stderr=subprocess.STDOUT)
-    url = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except urllib.error.HTTPError as error:  # 503 while loading, or without an index
-                if not ready and json.loads(error.read() or b"{}").get("model"):
-                    break
-                time.sleep(0.3)
-            except OSError:  # not listening yet
-                time.sleep(0.3)
+        while not healthy():
             if process.poll() is not None:
-                raise RuntimeError(f"the server exited early; see {log}")
-        else:
-            raise RuntimeError(f"the server did not become ready; see {log}")
+                raise RuntimeError(f"{cmd[2]} exited early; see {log}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{cmd[2]} did not become ready; see {log}")
+            time.sleep(0.25)
         yield RunningApp(url, process.pid, started, time.perf_counter() - started)
     finally:
         process.terminate()
