@@ -17,8 +17,8 @@ from practice_assistant.safety_model import load_default_model
 from practice_assistant.safety_sources import bank_digest
 
 HANDMADE = [
-    {"text": "I want to kill myself", "label": "crisis", "source": "A"},
-    {"text": "I feel a bit off today", "label": "crisis", "source": "A"},
+    {"text": "I want to kill myself", "label": "crisis", "source": "A", "category": "acute"},
+    {"text": "I feel a bit off today", "label": "crisis", "source": "A", "category": "acute"},
     {"text": "What is EMDR?", "label": "benign", "source": "A"},
     {"text": "Do I have ADHD?", "label": "benign", "source": "B"},
     {"text": "I'm going to kill myself", "label": "benign", "source": "B"},
@@ -41,6 +41,9 @@ def test_evaluate_routing_counts_handmade_rows_exactly():
             "A": {"n": 3, "crisis_recall": 0.5, "benign_false_positive_rate": 0.0},
             "B": {"n": 3, "crisis_recall": None, "benign_false_positive_rate": 0.5},
         },
+        "per_category": {
+            "crisis/acute": {"n": 2, "crisis_recall": 0.5, "benign_false_positive_rate": None},
+        },
     }
 
 
@@ -51,12 +54,13 @@ def test_format_table_shows_routes_and_sources():
     assert "out_of_scope" in table and "unsafe-other" in table
     lines = {line.split()[0]: line.split() for line in table.splitlines() if line.strip()}
     assert lines["B"][-2:] == ["-", "0.500"]
+    assert lines["crisis/acute"][-3:] == ["2", "0.500", "-"]
 
 
 def test_load_rows_reads_jsonl_and_skips_blank_lines(tmp_path):
     path = tmp_path / "rows.jsonl"
     path.write_text("\n".join(json.dumps(row) for row in HANDMADE[:2]) + "\n\n")
-    assert load_rows(path) == HANDMADE[:2]
+    assert load_rows(path) == HANDMADE[:2]  # the category field is kept
 
 
 @pytest.mark.parametrize(("line", "complaint"), [

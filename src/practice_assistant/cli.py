@@ -88,8 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     practice = sub.add_parser("train-practice",
                               help="embed the practice-topic examples and fit their margins")
     practice.add_argument("--training", type=Path, nargs="+", default=None, metavar="JSONL",
-                          help="example files (default training/practice_topics.jsonl and "
-                               "training/practice_extra.jsonl)")
+                          help="example files (default training/practice_topics.jsonl, "
+                               "practice_extra.jsonl and practice_extra2.jsonl)")
     practice.add_argument("--out", type=Path, default=None,
                           help="where to write the examples (default data/practice_examples.npz "
                                "in the package)")

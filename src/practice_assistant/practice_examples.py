@@ -20,7 +20,8 @@ from practice_assistant.embedding import MODEL_NAME
 from practice_assistant.jsonl import read_jsonl
 
 DEFAULT_BANK = Path(__file__).parent / "data" / "practice_examples.npz"
-TRAINING_FILES = (Path("training/practice_topics.jsonl"), Path("training/practice_extra.jsonl"))
+TRAINING_FILES = (Path("training/practice_topics.jsonl"), Path("training/practice_extra.jsonl"),
+                  Path("training/practice_extra2.jsonl"))
 ARTICLE = "article"
 NEIGHBOURS = 3
 # Embedding-only routing must keep the article rows' false-positive rate at or under this

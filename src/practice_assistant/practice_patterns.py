@@ -72,7 +72,7 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
              r"\bmoney\b|\bbudget\b|\bprice\b|\bpay\b|\bcost\b|\bafford\w*|\btight\b", 40,
              clause=False),
         r"\bafford (?:therapy|it|sessions?|the|to (?:pay|see|come))\b",
-        r"\bprice (?:per|for|list)\b",
+        r"\bprice (?:per|for|list)\b", r"\bpriced\b",
         r"\bfees?\b(?! (?:for|if) (?:a )?(?:late|no))", r"\brates? (?:per|for)\b",
         r"\bhow much (?:is|are|for|per|would|will|does|do|to)\b(?!" + _END +
         r"*\b(?:help|affect|matter|change|share|tell|talk|work|improve|time|progress|say|"
@@ -113,6 +113,9 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
              rf"\b(?:{ADDRESS}|{APPOINTMENT}|clients?|see (?:me|us|someone)|work with|"
              r"continue|keep (?:seeing|working|my|our|going|doing|sessions|therapy)|"
              r"still (?:see|be|do|work|have|meet|continue))\b", 60, clause=False),
+        near(rf"\b(?:live|living|i'?m in|im in|we'?re in|based in)\b{_END}{{0,6}}\b(?:{STATES})\b",
+             rf"\b(?:work|working|commute|office|job)\b{_END}{{0,12}}\b(?:{STATES})\b", 60,
+             clause=False),
     ),
     "format": _rx(
         r"\bin[- ]person\b", r"\bface[- ]to[- ]face\b", r"\btelehealth\b",
@@ -159,11 +162,17 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
              rf"\b{ADDRESS}\b|\bfor (?:both of us|my \w+)\b|\bonline\b|\bspecific therapist\b", 40),
         r"\b(?:the )?next step\b" + _END + rf"{{0,20}}\b{ADDRESS}\b",
         r"^(?:what(?:'s| is) )?(?:the )?next step\??$",
+        rf"\b(?:first|next) step\b{_END}{{0,40}}\b(?:get(?:ting)? started|start(?:ing)?|"
+        rf"begin(?:ning)?)\b{_END}{{0,40}}\b{ADDRESS}\b",
     ),
     "wait_time": _rx(
         r"\bwait ?list\w*\b", r"\bwaiting list\b", r"\bwait times?\b", r"\bhow long is the wait\b",
         r"\bopenings?\b", r"\bavailabilit\w+\b", r"\baccepting (?:new )?(?:clients|patients)\b",
         r"\btaking (?:on )?(?:new )?(?:clients|patients)\b", r"\bnew (?:clients|patients)\b",
+        r"\b(?:taking|accepting) (?:on )?(?:any )?new (?:couples|people|families|individuals|"
+        r"referrals)\b",
+        r"\b(?:are|is) (?:you|u|your (?:therapists|practice|team)|the practice) (?:all |currently "
+        r")?(?:full|booked up|fully booked|at capacity)\b",
         r"\bhow far out\b", r"\bearliest (?:appointment|opening|available|slot|session)\b",
         r"\basap\b", r"\bfit (?:me|us) in\b",
         r"\bimmediate(?:ly)? (?:availability|appointment|opening|start)\b",
@@ -278,6 +287,8 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"psychologists?|psychiatrists?|women|woman|men|man))|focus\w*|experience\w*|offer|"
         r"provide|help with|run|host)\b",
         r"\b(?:do|does) (?:you|u|your \w+|the practice|anyone there)\b help\b",
+        r"\b(?:do|does) (?:you|u|the practice|your practice|your therapists) (?:do|offer|run) "
+        r"(?:\w+ ){0,2}(?:therapy|counsel\w*|sessions|groups?)\b",
         r"\byour \w+ (?:person|people|specialists?|experts?|therapists?|clinicians?|"
         r"counsel\w*)\b",
         r"\b(?:speciali[sz]\w*|specialt\w+)\b",
@@ -294,7 +305,8 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
              r"(?:of us|partners)|more than one|how many|limit|runs? over|really free|actually "
              r"free|is (?:it|that|the \w+) free|offer (?:a )?free|do you (?:offer|do|have)|who "
              r"(?:will|would|do) i|with the therapist|same therapist|sign anything|obligat\w+|"
-             r"free\??$|length|logistic\w*|join|location|forms?|(?:talk|speak|meet) (?:to|with) "
+             r"free\??$|length|logistic\w*|join|location|forms?|with the (?:actual |real |same )"
+             r"therapist|(?:talk|speak|meet) (?:to|with) "
              r"(?:the|my|a|an) (?:actual |real )?therapist)\b", 45),
     ),
     "privacy_records": _rx(
@@ -313,6 +325,9 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:tell|say to|share with) (?:the|my|a|our) (?:couples )?(?:therapist|counsel\w*)\b"
         + _END + r"{0,25}\b(?:privately|in private|alone|one[- ]on[- ]one|in secret)\b",
         r"\bconsent to (?:talk|speak)\b",
+        near(r"\b(?:shared?|told|tell|passed on|disclosed?|repeated)\b",
+             r"\b(?:individual|private|own|one[- ]on[- ]one|separate) sessions?\b", 60,
+             clause=False),
         r"\b(?:employer|boss|job|work|parents|school|insurance company) (?:will |would |could )?"
         r"(?:find out|know|see|be told|be notified)\b|\bfind out (?:i'?m|that i'?m) in therapy\b",
         near(r"\b(?:secure|safe|protected|encrypted)\b", r"\b(?:forms?|information|notes|data|"

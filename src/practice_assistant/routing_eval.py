@@ -58,22 +58,26 @@ def load_rows(path: str | Path) -> list[dict[str, Any]]:
 
 
 def evaluate_routing(rows: Iterable[dict[str, Any]], router: SafetyRouter) -> dict[str, Any]:
-    """Route every row and count: overall and per-source recall and false-positive rate."""
+    """Route every row and count: overall, per-source and per-category (rows that carry a
+    ``category``) recall and false-positive rate."""
     rows = list(rows)
     vectors = _vectors(rows, router)
     confusion: dict[str, dict[str, int]] = {}
     per_source: dict[str, dict[str, int]] = {}
+    per_category: dict[str, dict[str, int]] = {}
     for row, vector in zip(rows, vectors, strict=True):
         decision = router.route(row["text"], vector)
         route = decision.route if decision is not None else "answer"
         label = row["label"]
         confusion.setdefault(label, dict.fromkeys(ROUTES, 0))[route] += 1
-        counts = per_source.setdefault(row.get("source") or "unknown", {
-            "n": 0, "crisis": 0, "crisis_hit": 0, "benign": 0, "benign_hit": 0})
-        counts["n"] += 1
-        if label in ("crisis", "benign"):
-            counts[label] += 1
-            counts[f"{label}_hit"] += route == "crisis"
+        groups = [per_source.setdefault(row.get("source") or "unknown", _empty_counts())]
+        if isinstance(row.get("category"), str):
+            groups.append(per_category.setdefault(f"{label}/{row['category']}", _empty_counts()))
+        for counts in groups:
+            counts["n"] += 1
+            if label in ("crisis", "benign"):
+                counts[label] += 1
+                counts[f"{label}_hit"] += route == "crisis"
     crisis = confusion.get("crisis", {})
     benign = confusion.get("benign", {})
     return {
@@ -81,12 +85,18 @@ def evaluate_routing(rows: Iterable[dict[str, Any]], router: SafetyRouter) -> di
         "crisis_recall": _rate(crisis.get("crisis", 0), sum(crisis.values())),
         "benign_false_positive_rate": _rate(benign.get("crisis", 0), sum(benign.values())),
         "confusion": confusion,
-        "per_source": {
-            source: {"n": c["n"],
-                     "crisis_recall": _rate(c["crisis_hit"], c["crisis"]),
-                     "benign_false_positive_rate": _rate(c["benign_hit"], c["benign"])}
-            for source, c in sorted(per_source.items())},
+        "per_source": {source: _group_rates(c) for source, c in sorted(per_source.items())},
+        "per_category": {name: _group_rates(c) for name, c in sorted(per_category.items())},
     }
+
+
+def _empty_counts() -> dict[str, int]:
+    return {"n": 0, "crisis": 0, "crisis_hit": 0, "benign": 0, "benign_hit": 0}
+
+
+def _group_rates(counts: dict[str, int]) -> dict[str, Any]:
+    return {"n": counts["n"], "crisis_recall": _rate(counts["crisis_hit"], counts["crisis"]),
+            "benign_false_positive_rate": _rate(counts["benign_hit"], counts["benign"])}
 
 
 def format_table(result: dict[str, Any]) -> str:
@@ -97,11 +107,15 @@ def format_table(result: dict[str, Any]) -> str:
              f"{'label':<16}" + "".join(f"{route:>14}" for route in ROUTES)]
     for label, counts in sorted(result["confusion"].items()):
         lines.append(f"{label:<16}" + "".join(f"{counts.get(r, 0):>14}" for r in ROUTES))
-    width = max([len("source"), *(len(s) for s in result["per_source"])]) + 2
-    lines += ["", f"{'source':<{width}}{'n':>6}{'crisis recall':>16}{'benign FP rate':>17}"]
-    for source, stats in result["per_source"].items():
-        lines.append(f"{source:<{width}}{stats['n']:>6}{_fmt(stats['crisis_recall']):>16}"
-                     f"{_fmt(stats['benign_false_positive_rate']):>17}")
+    for heading, groups in (("source", result["per_source"]),
+                            ("category", result.get("per_category") or {})):
+        if not groups:
+            continue
+        width = max([len(heading), *(len(s) for s in groups)]) + 2
+        lines += ["", f"{heading:<{width}}{'n':>6}{'crisis recall':>16}{'benign FP rate':>17}"]
+        for name, stats in groups.items():
+            lines.append(f"{name:<{width}}{stats['n']:>6}{_fmt(stats['crisis_recall']):>16}"
+                         f"{_fmt(stats['benign_false_positive_rate']):>17}")
     return "\n".join(lines)
 
 

@@ -111,7 +111,7 @@ _LEGAL = re.compile(
     r"hearing|rights|laws?|evaluation)|(?:full|sole|joint|primary) custody|(?:get|win|lose) "
     r"custody|child support|alimony|spousal support|prenup\w*|divorce (?:law|laws|lawyer|"
     r"attorney|papers|settlement|court|proceedings)|visitation rights|court order|subpoena|"
-    r"mandated reporter|hipaa)\b")
+    r"mandated reporter|hipaa (?:rules?|laws?|violations?|rights?|complaints?|says?|allows?))\b")
 
 #: a question: a sentence ending in "?" or opening with a question or request word
 _QUESTION = re.compile(
