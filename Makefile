@@ -60,13 +60,17 @@ run: ingest
 
 test: $(VENV)/.installed $(VENV)/.installed-llm
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# tests/unit only: no model, no Chroma server, no browser (tests/conftest.py makes loading the
+# model fail there).
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 eval: $(VENV)/.installed
 	$(BIN)/practice-assistant eval --dataset ../shared/data/counselchat --split dev \
@@ -95,13 +99,13 @@ safety-model: $(VENV)/.installed
 	$(BIN)/practice-assistant train-safety
 
 bench-ingest: $(VENV)/.installed
-	$(BIN)/practice-assistant bench ingest --dataset ../shared/data/counselchat --corpus corpus
+	$(BIN)/python -m benchmarks ingest --dataset ../shared/data/counselchat --corpus corpus
 
 bench-query: $(VENV)/.installed
-	$(BIN)/practice-assistant bench query
+	$(BIN)/python -m benchmarks query
 
 bench-load: $(VENV)/.installed
-	$(BIN)/practice-assistant bench load
+	$(BIN)/python -m benchmarks load
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

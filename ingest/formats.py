@@ -2,7 +2,7 @@
 
 Every kind ends in the same extraction: trafilatura finds the article body in the HTML and
 writes it as Markdown (headings and lists kept; navigation, share buttons, footers, comments
-and images left out), then `ingest.load.build_article` validates it like any Markdown post.
+and images left out), then `ingest.article.build_article` validates it like any Markdown post.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from urllib.parse import urlparse
 import trafilatura
 from trafilatura.utils import load_html
 
+from ingest.article import build_article, slugify
 from ingest.clean import clean_body
 from ingest.errors import ArticleError
-from ingest.load import build_article, slugify
 from practice_assistant.models import Article
 
 log = logging.getLogger("practice_assistant.ingest")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from practice_assistant.models import Article
-from practice_assistant.retrieval import tokenize
+from practice_assistant.retrieval.hybrid import tokenize
 
 _ADDRESSES_ASSISTANT = re.compile(
     r"\byour\s+(?:answer|response|reply|replies|output|message)s?\b"

@@ -12,14 +12,15 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from ingest.article import slugify
 from ingest.chunk import article_topic, chunk_article
 from ingest.errors import ArticleError
 from ingest.guard import guard_articles
-from ingest.load import MAX_FILE_BYTES, load_articles, slugify
+from ingest.load import MAX_FILE_BYTES, load_articles
 from practice_assistant.embedding import MODEL_NAME
-from practice_assistant.facts import FACTS_FILENAME, FACTS_SLUG, facts_chunks, is_facts
-from practice_assistant.lexical import has_lexical, save_version_lexical
 from practice_assistant.models import Article, Chunk
+from practice_assistant.practice.facts import FACTS_FILENAME, FACTS_SLUG, facts_chunks, is_facts
+from practice_assistant.retrieval.lexical import has_lexical, save_version_lexical
 from practice_assistant.store import IndexStore, add_chunks, indexed_articles
 
 PIPELINE_VERSION = "1"

@@ -24,9 +24,10 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from ingest.article import slugify
 from ingest.errors import ArticleError
 from ingest.formats import xml_kind
-from ingest.load import MAX_FILE_BYTES, slugify
+from ingest.load import MAX_FILE_BYTES
 
 USER_AGENT = ("PracticeAssistantIngest/0.1 (+a practice's own assistant indexing its blog; "
               "polite: robots.txt, one request at a time)")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from practice_assistant import serving
-from practice_assistant.disclosure import (
+from practice_assistant.answering.disclosure import (
     AUTOMATED_NOTICE,
     REMINDER,
     SAFETY_LINK,

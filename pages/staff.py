@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from practice_assistant import serving, staff
-from practice_assistant.facts import TOPICS, FactsError
+from practice_assistant.practice.facts import TOPICS, FactsError
 from practice_assistant.store import IngestLockedError
 from practice_assistant.ui import client_address
 

@@ -7,15 +7,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from practice_assistant.browser_harness import (
+from benchmarks.harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     BrowserMissingError,
     free_port,
     require_browser,
 )
-from practice_assistant.browser_harness import asgi_server as _asgi_server
-from practice_assistant.browser_harness import streamlit_server as _streamlit_server
+from benchmarks.harness import asgi_server as _asgi_server
+from benchmarks.harness import streamlit_server as _streamlit_server
 
 __all__ = [
     "AXE_TAGS",

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from langchain_core.embeddings import Embeddings
 
+from practice_assistant.answering.generate import LLMAnswerer, build_chat_model
+from practice_assistant.answering.verify import Verifier
 from practice_assistant.embedding import load_embeddings
-from practice_assistant.generate import LLMAnswerer, build_chat_model
 from practice_assistant.limits_policy import QuestionLimiter
-from practice_assistant.safety import SafetyRouter
-from practice_assistant.safety_model import load_default_model
+from practice_assistant.safety.model import load_default_model
+from practice_assistant.safety.router import SafetyRouter
 from practice_assistant.service import Assistant
 from practice_assistant.settings import Settings
 from practice_assistant.store import IndexStore
-from practice_assistant.verify import Verifier
 
 
 def build_assistant(settings: Settings, embeddings: Embeddings | None = None,

@@ -10,13 +10,37 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ingest import command as ingest_command
+from ingest.command import EXIT_FAILED_FILES, EXIT_OK, EXIT_USAGE
+from practice_assistant.app_service import build_assistant, build_router
+from practice_assistant.embedding import CachingEmbeddings, load_embeddings
+from practice_assistant.evaluation.answers import format_report, run_answer_eval
+from practice_assistant.evaluation.datasets import DEFAULT_EVAL_DIR, build_golden_index
+from practice_assistant.evaluation.practice import (
+    evaluate_narrow,
+    evaluate_near_misses,
+    evaluate_practice_questions,
+    format_reports,
+)
+from practice_assistant.evaluation.report import format_table, run_answer_checks, write_report
+from practice_assistant.evaluation.retrieval import run_beir_eval, run_golden_eval
+from practice_assistant.evaluation.routing import (
+    evaluate_routing,
+    format_held_out,
+    held_out_by_source,
+    load_rows,
+    train_shipped_model,
+)
+from practice_assistant.evaluation.routing import format_table as format_routing_table
+from practice_assistant.practice.examples import DEFAULT_BANK, TRAINING_FILES, train_bank
+from practice_assistant.practice.route import leave_one_out
 from practice_assistant.privacy import configure_logging
-from practice_assistant.safety import SafetyRouter
-from practice_assistant.safety_model import DEFAULT_MODEL
-from practice_assistant.safety_sources import RoutingData
+from practice_assistant.retrieval.hybrid import RETRIEVERS
+from practice_assistant.safety.model import DEFAULT_MODEL
+from practice_assistant.safety.router import SafetyRouter
+from practice_assistant.safety.sources import RoutingData
+from practice_assistant.service import Assistant, IndexMissingError
 from practice_assistant.settings import Settings
-
-EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,24 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log route and timings")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ingest = sub.add_parser("ingest", help="load, chunk, embed and index articles")
-    ingest.add_argument("paths", nargs="*", type=Path,
-                        help="files or folders (default: the corpus folder); they are the whole "
-                             "corpus: indexed articles not among them are removed")
-    ingest.add_argument("--json", action="store_true", help="print a JSON summary as last line")
-    ingest.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
-    ingest.add_argument("--full", action="store_true", help="re-embed every article")
-    ingest.add_argument("--if-stale", action="store_true",
-                        help="do nothing when the index already matches the corpus")
-    ingest.add_argument("--site", metavar="URL",
-                        help="fetch the live blog's article pages (from URL/sitemap.xml, or a "
-                             "sitemap or RSS/Atom feed URL) and ingest them; with no PATHS the "
-                             "site is the whole corpus")
-    ingest.add_argument("--max-pages", type=int, default=200, metavar="N",
-                        help="with --site: fetch at most N pages (default 200)")
-    ingest.add_argument("--delay", type=float, default=0.5, metavar="S",
-                        help="with --site: seconds between requests (default 0.5; robots.txt "
-                             "Crawl-delay wins when longer)")
+    ingest_command.add_arguments(sub.add_parser(
+        "ingest", help="load, chunk, embed and index articles"))
 
     ask = sub.add_parser("ask", help="answer one question, or one per line from stdin with '-'")
     ask.add_argument("question")
@@ -91,8 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="example files (default training/practice_topics.jsonl, "
                                "practice_extra.jsonl and practice_extra2.jsonl)")
     practice.add_argument("--out", type=Path, default=None,
-                          help="where to write the examples (default data/practice_examples.npz "
-                               "in the package)")
+                          help="where to write the examples (default "
+                               "practice/data/practice_examples.npz in the package)")
 
     train = sub.add_parser("train-safety", help="fit the crisis classifier the router ships")
     _add_routing_data(train)
@@ -106,17 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_argument("--limit", type=int, default=None, help="only the first N rows")
     answers.add_argument("--json", action="store_true")
 
-    bench = sub.add_parser("bench", help="measure speed (see docs/benchmarks.md)")
-    bench_sub = bench.add_subparsers(dest="bench_command", required=True)
-    bench_ingest = bench_sub.add_parser(
-        "ingest", help="pipeline chunks/s against raw model encode, memory, unchanged re-ingest")
-    bench_ingest.add_argument("--dataset", type=Path, help="a BEIR folder (corpus.jsonl)")
-    bench_ingest.add_argument("--corpus", type=Path, help="a folder of articles")
-    bench_ingest.add_argument("--limit", type=int, help="only the first N dataset documents")
-    bench_ingest.add_argument("--json", action="store_true", help="one JSON object per source")
-    from practice_assistant.bench_cli import add_bench_parsers
-
-    add_bench_parsers(bench_sub)  # `bench query`, `bench load`
     return parser
 
 
@@ -143,91 +140,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(stop.code or 0) and EXIT_USAGE
     configure_logging(args.verbose)
     settings = Settings()
-    handlers = {"ingest": _ingest, "ask": _ask, "eval": _eval, "eval-routing": _eval_routing,
+    handlers = {"ingest": ingest_command.run, "ask": _ask, "eval": _eval,
+                "eval-routing": _eval_routing,
                 "train-safety": _train_safety, "train-practice": _train_practice,
-                "bench": _bench,
                 "eval-answers": _eval_answers}
     return handlers[args.command](args, settings)
 
 
-def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    import tempfile
-
-    from ingest.site import SiteError, fetch_site
-
-    paths = list(args.paths) if args.site else (args.paths or [settings.corpus_dir])
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return EXIT_USAGE
-    if not args.site:
-        return _ingest_paths(args, settings, paths)
-    with tempfile.TemporaryDirectory(prefix="pa-site-") as tmp:
-        try:
-            fetched = fetch_site(args.site, Path(tmp), max_pages=args.max_pages,
-                                 delay=args.delay)
-        except SiteError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return EXIT_USAGE
-        for url, reason in fetched.skipped:
-            print(f"not fetched {url}: {reason}", file=sys.stderr)
-        print(f"fetched {len(fetched.saved)} article pages from {args.site} "
-              f"({len(fetched.failed)} failed, {len(fetched.skipped)} not fetched)",
-              file=sys.stderr)
-        if not fetched.saved:
-            print("error: no article page could be fetched; the index is left as it was",
-                  file=sys.stderr)
-            return EXIT_USAGE
-        return _ingest_paths(args, settings, [Path(tmp), *paths], site=fetched)
-
-
-def _ingest_paths(args: argparse.Namespace, settings: Settings, paths: list[Path],
-                  site: Any = None) -> int:
-    from urllib.parse import urlparse
-
-    from ingest.pipeline import run_ingest
-    from practice_assistant.embedding import load_embeddings
-    from practice_assistant.store import IndexStore, IngestLockedError
-
-    store = IndexStore(settings.index_dir, settings.collection, settings.chroma_url)
-    failures = site.failures() if site else []
-    try:
-        hosts = settings.site_hosts()
-        if site:
-            hosts.append(urlparse(args.site).hostname or "")
-        plan_only = run_ingest(paths, store, None, full=args.full, dry_run=True,
-                               failures=failures, allowed_hosts=hosts)
-        if args.dry_run or (args.if_stale and not plan_only.plan.changes and not args.full):
-            report = plan_only
-        elif not plan_only.plan.changes and not args.full:  # no model needed
-            report = run_ingest(paths, store, None, failures=failures, allowed_hosts=hosts)
-        else:
-            report = run_ingest(paths, store, load_embeddings(), full=args.full,
-                                failures=failures, allowed_hosts=hosts)
-    except IngestLockedError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_LOCKED
-    if site:
-        report = dataclasses.replace(report, failed=site.relabel(report.failed))
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    for path, reason in report.failed:
-        print(f"skipped {path}: {reason}", file=sys.stderr)
-    if report.dry_run:
-        for label, slugs in (("add", report.plan.added), ("update", report.plan.updated),
-                             ("remove", report.plan.removed)):
-            for slug in slugs:
-                print(f"would {label} {slug}")
-    print(report.summary())
-    if args.json:
-        print(json.dumps(report.to_json()))
-    return EXIT_FAILED_FILES if report.failed else EXIT_OK
-
-
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from practice_assistant.app_service import build_assistant
-    from practice_assistant.service import IndexMissingError
-
     assistant = build_assistant(settings)
     questions = (line.rstrip("\n") for line in sys.stdin) if args.question == "-" \
         else iter([args.question])
@@ -251,11 +171,6 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from practice_assistant.embedding import load_embeddings
-    from practice_assistant.eval_report import format_table, run_answer_checks, write_report
-    from practice_assistant.evaluation import run_beir_eval, run_golden_eval
-    from practice_assistant.retrieval import RETRIEVERS
-
     retrievers = tuple(args.retriever or RETRIEVERS)
     sets = [p for p in (args.practice, args.near_misses, args.narrow) if p is not None]
     given = [p for p in (args.dataset, args.golden, *sets) if p is not None]
@@ -268,7 +183,6 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
     embeddings = load_embeddings()
-    from practice_assistant.app_service import build_router
 
     safety = build_router(embeddings)
     status = _eval_practice(args, settings, embeddings, safety) if sets else EXIT_OK
@@ -300,15 +214,6 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def _eval_practice(args: argparse.Namespace, settings: Settings, embeddings: Any,
                    safety: SafetyRouter) -> int:
-    from practice_assistant.eval_data import DEFAULT_EVAL_DIR, build_golden_index
-    from practice_assistant.practice_eval import (
-        evaluate_narrow,
-        evaluate_near_misses,
-        evaluate_practice_questions,
-        format_reports,
-    )
-    from practice_assistant.service import Assistant
-
     store = build_golden_index(settings.corpus_dir, embeddings, DEFAULT_EVAL_DIR)
     assistant = Assistant(settings, embeddings, safety, store)
     runs = [(args.practice, evaluate_practice_questions), (args.near_misses, evaluate_near_misses),
@@ -338,16 +243,6 @@ def _routing_data(args: argparse.Namespace) -> RoutingData | None:
 
 
 def _eval_routing(args: argparse.Namespace, settings: Settings) -> int:
-    from practice_assistant.app_service import build_router
-    from practice_assistant.embedding import load_embeddings
-    from practice_assistant.routing_eval import (
-        evaluate_routing,
-        format_held_out,
-        format_table,
-        held_out_by_source,
-        load_rows,
-    )
-
     if args.leave_one_source_out:
         data = _routing_data(args)
         if data is None:
@@ -369,14 +264,11 @@ def _eval_routing(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     result = evaluate_routing(rows, build_router(load_embeddings()))
-    print(json.dumps(result) if args.json else format_table(result))
+    print(json.dumps(result) if args.json else format_routing_table(result))
     return EXIT_OK
 
 
 def _train_safety(args: argparse.Namespace, settings: Settings) -> int:
-    from practice_assistant.embedding import load_embeddings
-    from practice_assistant.routing_eval import train_shipped_model
-
     data = _routing_data(args)
     if data is None:
         return EXIT_USAGE
@@ -392,10 +284,6 @@ def _train_safety(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _train_practice(args: argparse.Namespace, settings: Settings) -> int:
-    from practice_assistant.embedding import CachingEmbeddings, load_embeddings
-    from practice_assistant.practice_examples import DEFAULT_BANK, TRAINING_FILES, train_bank
-    from practice_assistant.practice_route import leave_one_out
-
     paths = tuple(args.training or TRAINING_FILES)
     out = args.out or DEFAULT_BANK
     embeddings = CachingEmbeddings(load_embeddings(), Path("var/cache/practice-embeddings.npz"))
@@ -413,35 +301,7 @@ def _train_practice(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _bench(args: argparse.Namespace, settings: Settings) -> int:
-    from practice_assistant.bench_cli import bench_handlers
-
-    benches = {"ingest": _bench_ingest, **bench_handlers()}
-    return benches[args.bench_command](args, settings)
-
-
-def _bench_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from practice_assistant.bench_ingest import run_bench
-
-    sources = [("dataset", args.dataset), ("corpus", args.corpus)]
-    given = [(kind, path) for kind, path in sources if path is not None]
-    if not given:
-        print("error: give --dataset DIR and/or --corpus DIR", file=sys.stderr)
-        return EXIT_USAGE
-    missing = [str(path) for _, path in given if not path.exists()]
-    if missing:
-        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return EXIT_USAGE
-    for kind, path in given:
-        result = run_bench(limit=args.limit, **{kind: path})
-        print(json.dumps(result.to_json()) if args.json else result.table(), flush=True)
-    return EXIT_OK
-
-
 def _eval_answers(args: argparse.Namespace, settings: Settings) -> int:
-    from practice_assistant.answer_eval import format_report, run_answer_eval
-    from practice_assistant.service import IndexMissingError
-
     try:
         report = run_answer_eval(settings, args.golden, args.limit)
     except (OSError, ValueError, IndexMissingError) as error:

@@ -12,18 +12,18 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from practice_assistant.addressing import AddressCheck, Addressing
-from practice_assistant.compose import Composed, compose
-from practice_assistant.facts import PracticeFacts
-from practice_assistant.followup import carry_topic
-from practice_assistant.generate import AnswerStream, LLMAnswerer
-from practice_assistant.index_views import read_facts
+from practice_assistant.answering.addressing import AddressCheck, Addressing
+from practice_assistant.answering.compose import Composed, compose
+from practice_assistant.answering.followup import carry_topic
+from practice_assistant.answering.generate import AnswerStream, LLMAnswerer
 from practice_assistant.limits_policy import RATE_LIMITED_REPLY, QuestionLimiter, Visitor
 from practice_assistant.models import Answer, Citation, RouteDecision
-from practice_assistant.practice_info import practice_reply
-from practice_assistant.practice_route import PracticeDetector
-from practice_assistant.retrieval import HybridRetriever, cap_per_article, open_retriever
-from practice_assistant.safety import (
+from practice_assistant.practice.facts import PracticeFacts
+from practice_assistant.practice.info import practice_reply
+from practice_assistant.practice.route import PracticeDetector
+from practice_assistant.retrieval.hybrid import HybridRetriever, cap_per_article, open_retriever
+from practice_assistant.retrieval.views import read_facts
+from practice_assistant.safety.router import (
     SafetyRouter,
     crisis_reply,
     crisis_resources,

@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from practice_assistant.app_service import build_assistant
 from practice_assistant.limits_policy import QuestionLimiter, SignInGuard
+from practice_assistant.privacy import configure_logging
 from practice_assistant.service import Assistant, IndexMissingError
 from practice_assistant.settings import Settings
 
@@ -95,8 +97,6 @@ class Services:
         questions = QuestionLimiter.from_settings(settings)
 
         def build() -> Assistant:
-            from practice_assistant.app_service import build_assistant
-
             return build_assistant(settings, limiter=questions)
 
         return cls(settings, AssistantHolder(build), questions,
@@ -120,8 +120,6 @@ def services() -> Services:
     global _installed
     with _install_lock:
         if _installed is None:
-            from practice_assistant.privacy import configure_logging
-
             configure_logging()
             _installed = Services.from_settings(Settings())
         return _installed

@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import ArticleError
+from ingest.load import discover, load_file
+from ingest.pipeline import chunks_for, run_ingest
+from practice_assistant.embedding import load_embeddings
 from practice_assistant.models import Article, Chunk
+from practice_assistant.practice.facts import (
+    FACTS_FILENAME,
+    PracticeFacts,
+    facts_from_form,
+    parse_facts,
+    render_facts,
+)
 from practice_assistant.settings import Settings
 from practice_assistant.store import IndexStore, IndexVersion
 
@@ -57,8 +68,6 @@ def index_status(settings: Settings, store: IndexStore | None = None) -> IndexVe
 
 def corpus_files(settings: Settings) -> list[Path]:
     """The source files an ingest would read, sorted."""
-    from ingest.load import discover
-
     return discover([settings.corpus_dir]) if settings.corpus_dir.exists() else []
 
 
@@ -113,10 +122,6 @@ class Preview:
 
 def preview_file(path: Path) -> Preview:
     """Load, clean and chunk ``path`` exactly as an ingest would, without indexing it."""
-    from ingest.errors import ArticleError
-    from ingest.load import load_file
-    from ingest.pipeline import chunks_for
-
     try:
         articles = load_file(path)
     except ArticleError as error:
@@ -133,8 +138,6 @@ def reingest(settings: Settings, embeddings: Any | None = None,
     Raises `store.IngestLockedError` when another ingest is running. The model is loaded
     only when something changed.
     """
-    from ingest.pipeline import run_ingest
-
     store = IndexStore(settings.index_dir, settings.collection, settings.chroma_url)
     paths = [settings.corpus_dir]
     hosts = settings.site_hosts()
@@ -144,8 +147,6 @@ def reingest(settings: Settings, embeddings: Any | None = None,
 
         return replace(plan, dry_run=False)
     if embeddings is None:
-        from practice_assistant.embedding import load_embeddings
-
         embeddings = load_embeddings()
     return run_ingest(paths, store, embeddings, progress=progress, show_bar=False,
                       allowed_hosts=hosts)
@@ -162,8 +163,6 @@ class FactsSaved:
 
 
 def facts_path(settings: Settings) -> Path:
-    from practice_assistant.facts import FACTS_FILENAME
-
     return settings.corpus_dir / FACTS_FILENAME
 
 
@@ -173,8 +172,6 @@ def read_facts_file(settings: Settings) -> Any:
     Raises `facts.FactsError` when the file exists but cannot be read, so a hand edit with a
     mistake is reported rather than overwritten by the form.
     """
-    from practice_assistant.facts import PracticeFacts, parse_facts
-
     path = facts_path(settings)
     if not path.exists():
         return PracticeFacts()
@@ -190,8 +187,6 @@ def save_facts(settings: Settings, values: Mapping[str, tuple[str, str]],
     Raises `facts.FactsError` (nothing written) or `store.IngestLockedError` (file written,
     index unchanged until the next ingest).
     """
-    from practice_assistant.facts import facts_from_form, render_facts
-
     facts = facts_from_form(values, extra)
     path = facts_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)

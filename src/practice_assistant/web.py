@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from practice_assistant import serving
-from practice_assistant.disclosure import UNDER_18_NOTICE
+from practice_assistant.answering.disclosure import UNDER_18_NOTICE
 from practice_assistant.settings import Settings
 from practice_assistant.ui import CLIENT_ADDRESS_HEADER, contact_segments
 

@@ -1,0 +1,1 @@
+"""Writing the answer from retrieved passages: compose, verify, generate (LLM), follow-ups."""

@@ -1,0 +1,236 @@
+"""Do the picked sentences address the question? Checked before an answer is given.
+
+The relevance floor reads one number, the best chunk's cosine, so a question that shares one
+word with an article ("session", "EMDR") passes it: "what should I eat before an EMDR session"
+finds the EMDR article. This check reads what the composer actually picked:
+
+- **an uncovered subject.** The question's content words (function words and request words
+  such as "tips" left out; "husband", "wife" and "counseling" read as "partner" and "therapy")
+  that are rare in the articles (in at most RARE_SHARE of them) and appear neither in the
+  picked sentences nor in the cited passages, their titles or sections. For each, its
+  *centrality*: how far the question's embedding moves when that word is removed
+  (1 - cosine). A central uncovered word ("landlord" in "how do I set boundaries with my
+  landlord", 0.33) means the question is about something no cited passage mentions; an
+  incidental one ("yelling" in a question about wording complaints, 0.06) does not. When
+  several are uncovered they are also removed together: "recover" and "repressed" in "can
+  EMDR help me recover memories I've repressed" move it 0.08 each, 0.16 together.
+- **a disclaimer covers nothing.** A sentence in which the article says what it does not cover
+  ("We don't cover medication in this article; ...") is left out of the words that count as
+  covered; and a question about what a cited article says it does not cover ("what's the best
+  medication for adult ADHD") is not answered from it, however central the word.
+- **term coverage and sentence similarity**: the share of the question's content terms
+  (weighted by rarity) that the picked sentences or the cited titles contain, and the best
+  cosine between the question and one picked sentence. Both very low means nothing picked
+  speaks to the question.
+
+Thresholds were set on the golden questions (every answerable one must pass) and the near
+misses written for this purpose in ``training/near_misses_train.jsonl`` (docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from practice_assistant.models import Chunk
+from practice_assistant.retrieval.hybrid import tokenize
+
+MAX_CENTRALITY = 0.08  # an uncovered rare word moving the question this much is its subject
+RARE_SHARE = 0.2  # "rare": in at most this share of the articles (at least one article)
+MIN_COVERAGE = 0.1  # below both of these, nothing picked speaks to the question
+MIN_SIMILARITY = 0.3
+# A sentence saying what the article leaves out: its words are not an answer to anything.
+DISCLAIMER = re.compile(
+    r"\b(?:we|i|this (?:article|post|guide|page)|it)\s+(?:don'?t|do not|doesn'?t|does not|"
+    r"can'?t|cannot|won'?t|will not)\s+(?:cover|discuss|address|go into|get into|tell you)\b",
+    re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# What a disclaimer says is left out: "we don't cover medication in this article" → medication.
+_LEFT_OUT = re.compile(
+    r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not)\s+(?:cover|discuss|address|go into|"
+    r"get into)\s+([^.;:!?]+?)(?=\s+(?:in|on) this\b|\s+here\b|[.;:!?]|$)", re.IGNORECASE)
+_CACHE_SIZE = 4096
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Function words the retrieval tokenizer keeps (its stop-word list is short): a question's
+# "my", "how" or "should" is not something an answer has to cover.
+FUNCTION_WORDS = frozenset("""
+a about above after again against ago all also always am an and any anymore anyone anything are
+aren't as at be because been before being below between both but by can can't could couldn't did
+didn't do does doesn't doing don't down during each even ever every few for from further get gets
+getting go goes going got had hadn't has hasn't have haven't having he he'd he'll he's her here
+hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself
+just keep keeps kind let's like lot lots many may me might more most much must my myself no nor
+not nothing now of off often on once one only or other our ours ourselves out over own please
+really same say says shall she she'd she'll she's should shouldn't so some someone something
+sometimes still such than that that's the their theirs them themselves then there there's these
+they they'd they'll they're they've thing things this those though through to too try trying
+under until up us very want wants was wasn't way we we'd we'll we're we've were weren't what
+what's whatever when whenever when's where where's whether which while who who's whom why why's
+will with won't would wouldn't yes yet you you'd you'll you're you've your yours yourself
+yourselves actually anybody everyone everything lately
+""".split())
+# Words that say what kind of answer is wanted (or what judgement), not what it is about.
+REQUEST_WORDS = frozenset("""
+tip tips advice idea ideas way ways suggestion suggestions example examples info information
+guide guidance steps strategy strategies resource resources explain tell know worth good bad
+normal okay ok best better worse possible right wrong common helpful useful deal cope handle
+manage overcome theory concept meaning definition
+""".split())
+# How the articles name people and things that visitors name in many ways.
+SAME_AS = {"husband": "partner", "wife": "partner", "boyfriend": "partner",
+           "girlfriend": "partner", "spouse": "partner", "fiance": "partner",
+           "fiancee": "partner", "bf": "partner", "gf": "partner", "hubby": "partner",
+           "counseling": "therapy", "counselling": "therapy", "counselor": "therapist",
+           "counsellor": "therapist", "mom": "parent", "dad": "parent", "mother": "parent",
+           "father": "parent", "meds": "medication", "med": "medication",
+           "medicine": "medication", "medicines": "medication"}
+
+
+@dataclass(frozen=True)
+class Addressing:
+    """The verdict and the numbers behind it, for the answer's ``reason``."""
+
+    addressed: bool
+    coverage: float
+    similarity: float
+    uncovered: tuple[tuple[str, float], ...] = ()
+    joint: float = 0.0  # centrality of all the uncovered words removed together
+    left_out: str | None = None  # a question word a cited article says it does not cover
+
+    @property
+    def reason(self) -> str:
+        if self.left_out:
+            return (f"the question is about {self.left_out!r}, which the cited article says it "
+                    "does not cover")
+        central = [(w, c) for w, c in self.uncovered if c >= MAX_CENTRALITY]
+        if central:
+            word, value = max(central, key=lambda pair: pair[1])
+            return (f"the question is about {word!r}, which no cited passage mentions "
+                    f"(centrality {value:.2f} >= {MAX_CENTRALITY})")
+        if len(self.uncovered) > 1 and self.joint >= MAX_CENTRALITY:
+            words = " and ".join(repr(w) for w, _ in self.uncovered)
+            return (f"the question is about {words}, which no cited passage mentions "
+                    f"(centrality together {self.joint:.2f} >= {MAX_CENTRALITY})")
+        return (f"picked sentences cover {self.coverage:.2f} of the question's terms and are at "
+                f"most {self.similarity:.2f} similar to it")
+
+
+def content_words(text: str) -> list[tuple[str, str]]:
+    """(word as written, stemmed term) for each content word, each term once."""
+    found: dict[str, str] = {}
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        base = word.removesuffix("'s")
+        if base in FUNCTION_WORDS or base in REQUEST_WORDS:
+            continue
+        terms = tokenize([SAME_AS.get(base, base)])[0]
+        if terms and terms[0] not in found:
+            found[terms[0]] = word
+    return [(word, term) for term, word in found.items()]
+
+
+class AddressCheck:
+    """Built once per index version from its article chunks (for how rare each term is)."""
+
+    def __init__(self, embeddings: Embeddings, chunks: Sequence[Chunk],
+                 max_centrality: float = MAX_CENTRALITY, min_coverage: float = MIN_COVERAGE,
+                 min_similarity: float = MIN_SIMILARITY) -> None:
+        self.embeddings = embeddings
+        self.max_centrality = max_centrality
+        self.min_coverage = min_coverage
+        self.min_similarity = min_similarity
+        per_article: dict[str, set[str]] = {}
+        # What each article says it does not cover, wherever in the article it says so.
+        self._left_out: dict[str, set[str]] = {}
+        for chunk in chunks:
+            per_article.setdefault(chunk.slug, set()).update(
+                tokenize([f"{chunk.title} {chunk.section or ''} {chunk.text}"])[0])
+            left_out = " ".join(m.group(1) for m in _LEFT_OUT.finditer(chunk.text))
+            if left_out:
+                self._left_out.setdefault(chunk.slug, set()).update(tokenize([left_out])[0])
+        self._articles = max(1, len(per_article))
+        self._df: dict[str, int] = {}
+        for terms in per_article.values():
+            for term in terms:
+                self._df[term] = self._df.get(term, 0) + 1
+        self._rare = max(1, int(RARE_SHARE * self._articles))
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def weight(self, term: str) -> float:
+        """Rarer terms weigh more; a term no article has weighs the most."""
+        return math.log((self._articles + 1) / (self._df.get(term, 0) + 0.5))
+
+    def check(self, question: str, vector: Sequence[float], sentences: Sequence[str],
+              cited: Sequence[Chunk] = ()) -> Addressing:
+        """``sentences`` are the picked ones; ``cited`` the chunks they come from."""
+        words = content_words(question)
+        picked = set(tokenize([" ".join([*map(_claims, sentences),
+                                         *(c.title for c in cited)])])[0])
+        context = picked | set(tokenize([" ".join(f"{c.title} {c.section or ''} {_claims(c.text)}"
+                                                   for c in cited)])[0])
+        total = sum(self.weight(t) for _, t in words)
+        coverage = (sum(self.weight(t) for _, t in words if _covers(picked, t)) / total
+                    if total else 1.0)
+        similarity = self._similarity(vector, sentences)
+        rare = [(w, t) for w, t in words
+                if self._df.get(t, 0) <= self._rare and not _covers(context, t)]
+        uncovered = tuple((w, round(self._centrality(question, vector, w), 3)) for w, _ in rare)
+        joint = (round(self._centrality(question, vector, *(w for w, _ in rare)), 3)
+                 if len(rare) > 1 else max((c for _, c in uncovered), default=0.0))
+        disclaimed = set().union(*(self._left_out.get(c.slug, set()) for c in cited))
+        left_out = next((w for w, t in words if t in disclaimed), None)
+        addressed = (left_out is None and all(c < self.max_centrality for _, c in uncovered)
+                     and joint < self.max_centrality
+                     and not (coverage < self.min_coverage and similarity < self.min_similarity))
+        return Addressing(addressed, round(coverage, 3), round(similarity, 3), uncovered, joint,
+                          left_out)
+
+    def _centrality(self, question: str, vector: Sequence[float], *words: str) -> float:
+        """1 - cosine between the question and the question without ``words``."""
+        without = question.replace("’", "'")
+        for word in words:
+            without = re.sub(rf"(?i)\b{re.escape(word)}\b", " ", without)
+        without = " ".join(without.split())
+        if not without:
+            return 1.0
+        other = np.asarray(self._vectors([without])[without], dtype=np.float32)
+        return 1.0 - float(np.dot(np.asarray(vector, dtype=np.float32), other))
+
+    def _similarity(self, vector: Sequence[float], sentences: Sequence[str]) -> float:
+        if not sentences:
+            return 0.0
+        query = np.asarray(vector, dtype=np.float32)
+        return float(max(np.dot(v, query) for v in self._vectors(sentences).values()))
+
+    def _vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Vectors by text, cached (writes under a lock; each call reads its own copies)."""
+        local = {t: self._cache.get(t) for t in dict.fromkeys(texts)}
+        missing = [t for t, v in local.items() if v is None]
+        if missing:
+            vectors = self.embeddings.embed_documents(missing)
+            with self._lock:
+                for text, vec in zip(missing, vectors, strict=True):
+                    local[text] = np.asarray(vec, dtype=np.float32)
+                    self._cache[text] = local[text]
+                while len(self._cache) > _CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return {t: v for t, v in local.items() if v is not None}
+
+
+def _claims(text: str) -> str:
+    """``text`` without the sentences in which it says what it does not cover."""
+    if not DISCLAIMER.search(text):
+        return text
+    return " ".join(s for s in _SENTENCE.findall(text) if not DISCLAIMER.search(s))
+
+
+def _covers(terms: set[str], term: str) -> bool:
+    """Exact stem, or a shared five-letter start ("complain" and "complaints")."""
+    return term in terms or (len(term) >= 5 and any(t.startswith(term[:5]) for t in terms))

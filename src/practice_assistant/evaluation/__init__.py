@@ -1,0 +1,1 @@
+"""Measuring retrieval, answers and routing on the evaluation sets, and writing reports."""

@@ -1,0 +1,1 @@
+"""Questions about the practice itself (fees, insurance, booking): its facts and their routing."""

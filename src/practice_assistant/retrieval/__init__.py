@@ -1,0 +1,1 @@
+"""Finding passages: dense and BM25 retrieval over the serving index version, fused."""

@@ -1,0 +1,1 @@
+"""Crisis and scope routing: rules first, then a trained classifier; it needs no retrieval."""

@@ -1,0 +1,281 @@
+"""The BM25 index saved with each index version: written at ingest, loaded memory-mapped.
+
+Real Chroma on disk and the real ingest pipeline; hashed bag-of-words embeddings stand in for
+the model (fusion needs vectors, not good ones).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from ingest.pipeline import ingest_articles, run_ingest
+from practice_assistant.app_service import build_router
+from practice_assistant.models import Article, Chunk
+from practice_assistant.retrieval.hybrid import (
+    RETRIEVERS,
+    HybridRetriever,
+    open_retriever,
+    tokenize,
+)
+from practice_assistant.retrieval.lexical import (
+    FOLDER,
+    ChunkTable,
+    build_lexical,
+    has_lexical,
+    load_lexical,
+    save_lexical,
+)
+from practice_assistant.service import NO_ANSWER_LEAD, Assistant
+from practice_assistant.settings import Settings
+from practice_assistant.store import IndexStore
+
+QUERIES = ("my partner avoids therapy", "EMDR eye movements and trauma",
+           "boundaries with my mother in law", "anxiety attachment reassurance",
+           "online video sessions privacy", "the weighted blanket shaped like a tortoise",
+           "sleep", "therapy therapy therapy couples")
+TOPICS = ("couples therapy", "EMDR trauma", "healthy boundaries", "relationship anxiety",
+          "online sessions", "family conflict", "grief and loss", "sleep and stress")
+
+
+DIM = 384
+
+
+class BagOfWords(Embeddings):
+    """Hashed stems, normalised: cosine tracks shared words. Fast and deterministic.
+
+    384 wide, as the real model: the crisis classifier and the practice-topic examples an
+    `Assistant` runs before retrieval take vectors of that width."""
+
+    def _one(self, text: str) -> list[float]:
+        vec = np.zeros(DIM, dtype=np.float32)
+        for token in tokenize([text])[0]:
+            vec[int(hashlib.md5(token.encode()).hexdigest(), 16) % DIM] += 1.0
+        norm = float(np.linalg.norm(vec))
+        return (vec / norm if norm else vec).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._one(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._one(text)
+
+
+def articles(n: int = 24, edited: str = "") -> list[Article]:
+    """``n`` distinct articles, two sections each, on a handful of shared topics."""
+    out = []
+    for i in range(n):
+        topic = TOPICS[i % len(TOPICS)]
+        words = " ".join(f"word{i}x{j}" for j in range(i % 5 + 1))
+        body = (f"## About {topic}\n\nArticle {i} explains {topic} for partners and families. "
+                f"It mentions {words} and therapy sessions {i % 3 + 1} times.\n\n"
+                f"## Next steps\n\nBook a consultation about {topic}; article {i} ends here.\n")
+        if i == 5 and edited:
+            body += f"\n{edited}\n"
+        out.append(Article(slug=f"article-{i:02d}", title=f"{topic.title()} {i}", body=body,
+                           url=f"/blog/article-{i:02d}" if i % 4 else None))
+    return out
+
+
+def ranked(retriever: HybridRetriever, query: str, k: int = 30) -> list[tuple[str, float]]:
+    return [(p.chunk.id, round(p.score, 5)) for p in retriever.search(query, k=k)]
+
+
+def bm25_by_id(retriever: HybridRetriever, query: str) -> dict[str, float]:
+    scores = retriever.bm25_scores(query)
+    return {retriever.chunks[i].id: round(float(s), 5) for i, s in enumerate(scores)}
+
+
+@pytest.fixture
+def embeddings() -> BagOfWords:
+    return BagOfWords()
+
+
+@pytest.fixture
+def store(tmp_path: Path, embeddings: BagOfWords) -> IndexStore:
+    store = IndexStore(tmp_path / "index")
+    ingest_articles(articles(), store, embeddings)
+    return store
+
+
+def test_ingest_saves_the_bm25_index_inside_the_version_folder(store: IndexStore, embeddings):
+    """The saved index sits next to the version's Chroma database, and the app loads it."""
+    version = store.current().version
+    folder = store.root / "versions" / version
+    assert (folder / "chroma.sqlite3").exists() and has_lexical(folder)
+    retriever = open_retriever(store, version, embeddings)
+    assert retriever.lexical.saved and isinstance(retriever.chunks, ChunkTable)
+    assert isinstance(retriever.bm25.scores["data"], np.memmap)
+
+
+@pytest.mark.parametrize("mode", RETRIEVERS)
+def test_saved_index_ranks_exactly_like_one_built_from_the_chunks(store: IndexStore,
+                                                                  embeddings, mode: str):
+    """Every mode returns the same chunks, scores and similarities from either index."""
+    version = store.current().version
+    saved = open_retriever(store, version, embeddings, mode=mode)
+    built = HybridRetriever(store.open_collection(version), embeddings, mode=mode)
+    assert not built.lexical.saved and len(saved.chunks) == len(built.chunks)
+    for query in QUERIES:
+        ours = saved.search(query, k=30)
+        theirs = built.search(query, k=30)
+        assert [p.chunk for p in ours] == [p.chunk for p in theirs], query
+        assert [p.score for p in ours] == pytest.approx([p.score for p in theirs]), query
+        assert [p.similarity or -1.0 for p in ours] == pytest.approx(
+            [p.similarity or -1.0 for p in theirs]), query
+
+
+def test_incremental_ingest_ranks_like_a_fresh_build(tmp_path: Path, store: IndexStore,
+                                                     embeddings):
+    """Edit one article, add one, remove one: the new version's BM25 (built from copied and
+    new chunks) scores every chunk as a fresh ingest of the same corpus does."""
+    final = [a for a in articles(26, edited="A weighted blanket shaped like a tortoise.")
+             if a.slug != "article-07"]
+    report = ingest_articles(final, store, embeddings)
+    assert report.plan.updated == ("article-05",) and report.plan.removed == ("article-07",)
+    assert 0 < report.chunks_embedded < report.chunks  # the rest was copied, not re-embedded
+    fresh = IndexStore(tmp_path / "fresh")
+    ingest_articles(final, fresh, embeddings)
+    grown = open_retriever(store, store.current().version, embeddings, mode="bm25")
+    clean = open_retriever(fresh, fresh.current().version, embeddings, mode="bm25")
+    assert grown.lexical.saved and clean.lexical.saved
+    assert sorted(c.id for c in grown.chunks) == sorted(c.id for c in clean.chunks)
+    for query in QUERIES:
+        assert bm25_by_id(grown, query) == bm25_by_id(clean, query), query
+        assert ranked(grown, query) == ranked(clean, query), query
+    assert ranked(grown, "tortoise blanket")[0][0].startswith("article-05:")
+
+
+def test_version_written_before_bm25_was_saved_still_serves(store: IndexStore, embeddings,
+                                                            tmp_path: Path, caplog):
+    """An old version is indexed in memory, with a warning naming the fix; the next ingest
+    (nothing changed, no model) saves its index."""
+    version = store.current().version
+    reference = open_retriever(store, version, embeddings)
+    shutil.rmtree(store.version_files(version) / FOLDER)
+    settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl")
+    with caplog.at_level(logging.WARNING, logger="practice_assistant"):
+        retriever = Assistant(settings, embeddings, build_router(embeddings), store).retriever()
+    assert not retriever.lexical.saved
+    assert "no saved BM25 index" in caplog.text and "python -m ingest" in caplog.text
+    for query in QUERIES:
+        assert ranked(retriever, query) == ranked(reference, query), query
+    report = ingest_articles(articles(), store, None)
+    assert report.chunks_embedded == 0 and store.current().version == version
+    assert any("saved the BM25 index" in note for note in report.notes)
+    assert open_retriever(store, version, embeddings).lexical.saved
+
+
+def test_a_saved_index_that_does_not_match_its_collection_is_not_used(store: IndexStore,
+                                                                      embeddings, caplog):
+    """A table from elsewhere (another row count) would map hits to the wrong chunks."""
+    version = store.current().version
+    folder = store.version_files(version)
+    shutil.rmtree(folder / FOLDER)
+    save_lexical(build_lexical(articles_chunks(3)), folder)
+    with caplog.at_level(logging.WARNING, logger="practice_assistant"):
+        retriever = open_retriever(store, version, embeddings)
+    assert not retriever.lexical.saved and "indexing in memory instead" in caplog.text
+    assert "no saved BM25 index" not in caplog.text  # it has one: the wrong one
+    assert len(retriever.chunks) == store.current().chunks
+
+
+def articles_chunks(n: int) -> list[Chunk]:
+    return [Chunk(id=f"c{i}", slug=f"s{i}", title="t", url=None, section=None, text=f"text {i}",
+                  position=0) for i in range(n)]
+
+
+def test_chunk_table_round_trips_every_field_and_maps_ids_to_rows(tmp_path: Path):
+    chunks = [Chunk(id="zeta:0:ab", slug="zeta", title="Zêta — “quoted”", url=None,
+                    section=None, text="Line one.\nLine two, with ünïcode.", position=0),
+              Chunk(id="alpha:3:cd", slug="alpha", title="Alpha", url="/blog/alpha",
+                    section="Why", text="", position=3),
+              Chunk(id="mid:1:ef", slug="mid", title="", url="https://x.test/mid",
+                    section="Ä section", text="x" * 5000, position=1)]
+    table = ChunkTable(save_lexical(build_lexical(chunks), tmp_path))
+    by_id = [chunks[1], chunks[2], chunks[0]]  # rows are in id order, whatever order came in
+    assert len(table) == 3 and list(table) == by_id
+    assert table[-1] == chunks[0] and table[0:2] == by_id[:2]
+    assert table.rows_of(["mid:1:ef", "zeta:0:ab", "alpha:3:cd"]) == [1, 2, 0]
+    assert table.ids_of([2, 1]) == ["zeta:0:ab", "mid:1:ef"]
+    for missing in ("nope", "alpha:3:c", "alpha:3:cd-and-a-much-longer-tail"):
+        with pytest.raises(KeyError):
+            table.rows_of([missing])
+    with pytest.raises(IndexError):
+        table[3]
+
+
+def test_no_answer_lists_topics_without_decoding_the_whole_table(store: IndexStore,
+                                                                 embeddings, tmp_path: Path,
+                                                                 monkeypatch):
+    """The topic list reads the first chunks only, however large the index."""
+    settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl",
+                        relevance_floor=2.0)  # nothing is relevant enough: always no_answer
+    assistant = Assistant(settings, embeddings, build_router(embeddings), store)
+    table = assistant.retriever().chunks
+    decoded: list[int] = []
+    original = table._decode
+    monkeypatch.setattr(table, "_decode", lambda row: decoded.append(row) or original(row))
+    answer = assistant.ask("my partner avoids therapy")
+    assert answer.route == "no_answer" and answer.answer.startswith(NO_ANSWER_LEAD)
+    assert answer.answer.count("\n- ") == 3
+    assert 0 < len(decoded) < len(table) // 2
+
+
+def test_a_new_version_is_served_from_its_own_saved_index(tmp_path: Path, corpus_copy: Path,
+                                                          embeddings):
+    """Through `run_ingest` and `Assistant`: the app follows the marker to the new index."""
+    store = IndexStore(tmp_path / "index")
+    run_ingest([corpus_copy], store, embeddings)
+    settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl")
+    assistant = Assistant(settings, embeddings, build_router(embeddings), store)
+    first = assistant.retriever()
+    emdr = corpus_copy / "what-is-emdr-therapy.md"
+    emdr.write_text(emdr.read_text() + "\nEvery client gets a weighted blanket shaped like a "
+                    "tortoise.\n")
+    run_ingest([corpus_copy], store, embeddings)
+    second = assistant.retriever()
+    assert second is not first and second.lexical.saved
+    top = second.search("weighted blanket tortoise", k=3)[0]
+    assert top.chunk.slug == "what-is-emdr-therapy" and "tortoise" in top.chunk.text
+
+
+def test_server_mode_keeps_version_files_locally_and_prunes_them(tmp_path: Path):
+    """With a Chroma server the files live under <index_dir>/version-files, pruned like
+    embedded versions: old and unserved ones go, recent ones stay for open readers."""
+    store = IndexStore(tmp_path / "index", chroma_url="http://127.0.0.1:9")  # never contacted
+    assert store.version_files("v1") == tmp_path / "index" / "version-files" / "v1"
+    hour_ago = time.time() - 3600
+    for name, age in (("v-old", hour_ago), ("v-prev", hour_ago), ("v-new", None),
+                      ("v-recent", time.time())):
+        folder = store.version_files(name)
+        folder.mkdir(parents=True)
+        if age:
+            os.utime(folder, (age, age))
+    store._prune(keep={"v-new", "v-prev"})
+    left = sorted(p.name for p in (tmp_path / "index" / "version-files").iterdir())
+    assert left == ["v-new", "v-prev", "v-recent"]
+
+
+def test_a_version_without_article_chunks_is_saved_loaded_and_searched(tmp_path: Path,
+                                                                      embeddings):
+    """bm25s cannot index nothing: a corpus of the facts file alone (or one whose articles were
+    all removed) still ingests, and its retriever finds nothing."""
+    store = IndexStore(tmp_path / "index")
+    index = build_lexical([])
+    assert len(index.chunks) == 0
+    folder = save_lexical(index, tmp_path / "v")
+    loaded = load_lexical(folder.parent)
+    assert loaded is not None and loaded.saved and len(loaded.chunks) == 0
+    assert ingest_articles(articles(2), store, embeddings).chunks_embedded > 0
+    ingest_articles([], store, embeddings)  # every article removed
+    retriever = open_retriever(store, store.current().version, embeddings)
+    assert retriever.lexical.saved and retriever.search("therapy sessions") == []
