@@ -9,6 +9,7 @@ import pytest
 from conftest import BrokenEmbeddings
 from practice_assistant.app_service import build_router
 from practice_assistant.models import RouteDecision
+from practice_assistant.safety.patterns import crisis_hits, normalize
 from practice_assistant.safety.router import (
     SafetyRouter,
     crisis_reply,
@@ -57,6 +58,31 @@ def test_patterns_work_without_embeddings(patterns_only):
 
 
 # --- not crisis: negation, figurative speech, factual questions
+
+
+@pytest.mark.parametrize("question", [
+    "I'm writing a paper on teen suicide rates in rural areas, where can I find statistics?",
+    "How should I talk to my kids about a classmate who died by suicide?",
+    "What's the difference between self-harm and a suicide attempt?",
+    "What is passive suicidal ideation?",
+])
+def test_topic_words_in_informational_questions_are_left_to_the_classifier(patterns_only,
+                                                                             question):
+    assert crisis_hits(normalize(question)) == []
+    assert route_of(patterns_only, question) == "answer"
+
+
+@pytest.mark.parametrize("message", [
+    "I've been researching suicide methods for weeks and I think I found the one",
+    "What's the suicide rate for people like me who have nothing left?",
+    "my students don't know I'm planning my suicide for friday",
+    "How do overdoses of acetaminophen damage the liver? I took 30 an hour ago",
+    "I have suicidal ideation with intent",
+    "what's the difference between self-harm and a suicide attempt, because I did one yesterday",
+])
+def test_topic_words_with_the_writer_at_risk_still_route_crisis_by_rule(patterns_only, message):
+    assert crisis_hits(normalize(message))
+    assert route_of(patterns_only, message) == "crisis"
 
 
 # --- scope

@@ -20,6 +20,7 @@ __all__ = [
     "crisis_hits",
     "has_negated_crisis",
     "is_definitional",
+    "is_informational",
     "is_negated",
     "mask_idioms",
     "mask_negated_crisis",
@@ -130,12 +131,41 @@ _HELPER = re.compile(r"^how (?:can|do|should) (?:i|we|parents|you|someone) "
                      r"(?:help|support|talk to|recogni[sz]e|spot)")
 
 
+# A question about a topic for study, work, teaching, fiction or helping in general: "statistics
+# on teen suicide for my paper", "how do overdoses damage the liver? I'm a nursing student".
+_INFORMATIONAL_FRAME = re.compile(
+    r"\b(?:paper|essay|thesis|dissertation|research\w*|study|studies|statistics?|stats|rates?|"
+    r"prevention|awareness|warning signs|signs of|myths?|true that|difference between|"
+    r"students?|nursing|nurses?|teachers?|school counsel\w*|class(?:mates?|room)?|course|"
+    r"training|curriculum|lesson|presentation|project|book|novel|story|character|show|series|"
+    r"film|movie|documentary|podcast|article|journalis\w*|reporters?|history|historical|"
+    r"therapists?|clinicians?|doctors?|psychologists?|schools?|parents?|kids|children|"
+    r"(?:someone|people|a person|a friend|friends|loved ones?) (?:who|with|in|at)|"
+    r"how (?:do|does|can|should) (?:i|we|you|someone|people|parents|teachers) (?:help|support|"
+    r"talk|respond|ask|recogni[sz]e|spot|tell|write|explain))\b")
+# Anything that puts the writer, or a named person close to them, in the picture.
+_PERSONAL_RISK = re.compile(
+    r"\b(?:myself|me|my (?:own )?(?:suicid\w*|self[- ]?harm\w*|overdos\w*|attempt|plan|note|"
+    r"thoughts?|urges?|feelings?)|i (?:feel|felt|want|wanna|wish|think about|keep|kept|have been|"
+    r"'ve been|am going|'m going|might|may|will|plan|planned|tried|attempted|can'?t|cant|"
+    r"took|take|did|cut|hurt|harm)|i'?m (?:going|gonna|thinking|planning|scared|afraid|"
+    r"suicidal|not okay|done)|tonight|right now)\b")
+
+
+def is_informational(text: str) -> bool:
+    """A question about a crisis topic asked for study, work, fiction or helping in general,
+    with nothing that puts the writer at risk; its bare topic words are left to the classifier."""
+    if len(text.split()) > 60 or ("?" not in text and not _DEFINITIONAL.match(text)):
+        return False
+    return bool(_INFORMATIONAL_FRAME.search(text)) and not _PERSONAL_RISK.search(text)
+
+
 def crisis_hits(text: str) -> list[Hit]:
     """All crisis rules that fire on normalized ``text``, after negation and figurative checks."""
     hits: list[Hit] = []
-    definitional = is_definitional(text)
+    topic_only = is_definitional(text) or is_informational(text)
     for rule in CRISIS_RULES:
-        if rule.topic and definitional:
+        if rule.topic and topic_only:
             continue
         for match in rule.regex.finditer(text):
             start, end = match.span()

@@ -224,7 +224,7 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"plan (?:to|for) (?:end|ending|take|taking|terminate|terminating|conclude) "
           r"(?:my|my own) (?:life|existence)\b|"
           r"\b(?:terminate|terminating|conclude|concluding|cease|extinguish) (?:my|my own) "
-          r"(?:life|existence)\b|\bsuicidal (?:ideation|intent|plan|thoughts?)\b",
+          r"(?:life|existence)\b",
           negatable=True),
     _rule("passive_ideation", "sleep and not wake",
           r"\b(?:go to sleep|fall asleep|sleep|close my eyes|drift off) and (?:just )?"
@@ -279,7 +279,7 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"(?:mom|mother)'s boyfriend)\b[^.?!]{0,60}\b(?:touches|touched|comes into) (?:me|my "
           r"(?:room|bed|private))"),
     _rule("suicide_ideation", "attempt",
-          r"\b(?:suicide attempt|attempted suicide|attempted to (?:kill|end|take) (?:myself|my "
+          r"\b(?:attempted to (?:kill|end|take) (?:myself|my "
           r"(?:own )?life))\b|\b(?:after|since|before) my (?:last |first |recent |second |"
           r"third )?attempt\b(?! (?:at|to|on|in|of))|\b(?:found|stopped|caught) me (?:before|"
           r"just before) it (?:worked|was too late)\b|\b(?:tried|try|trying) (?:to )?(?:kill|end|"
@@ -294,7 +294,7 @@ CRISIS_RULES: tuple[Rule, ...] = (
           negatable=True),
     _rule("suicide_ideation", "better off deceased",
           r"\b(?:be|am|i'?d be|would be|i'?m) better off (?:deceased|dead|gone|not alive|not "
-          r"here|not existing)\b|\bpassive (?:si|suicidal ideation)\b|\b(?:don'?t|do not) want "
+          r"here|not existing)\b|\bpassive si\b|\b(?:don'?t|do not) want "
           r"to (?:be|stay) alive\b",
           negatable=True),
     _rule("overdose_medical", "took the lot",
