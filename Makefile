@@ -85,6 +85,11 @@ eval-practice: $(VENV)/.installed
 		--near-misses eval/near_misses.jsonl --narrow eval/golden_narrow.jsonl
 	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout.jsonl \
 		--near-misses eval/near_misses_heldout.jsonl
+	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout2.jsonl \
+		--near-misses eval/near_misses_heldout2.jsonl
+	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout3.jsonl \
+		--near-misses eval/near_misses_heldout3.jsonl
+	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout4.jsonl
 
 # Rebuild the shipped practice-topic examples from training/practice_*.jsonl.
 practice-model: $(VENV)/.installed
@@ -93,6 +98,7 @@ practice-model: $(VENV)/.installed
 eval-routing: $(VENV)/.installed
 	$(BIN)/practice-assistant eval-routing --leave-one-source-out
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_handwritten.jsonl
+	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w5.jsonl
 
 # Rebuild the shipped crisis classifier from training/crisis/ and ../shared/data/crisis/.
 safety-model: $(VENV)/.installed
