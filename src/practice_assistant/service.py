@@ -6,7 +6,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -15,7 +15,7 @@ from langchain_core.embeddings import Embeddings
 from practice_assistant.answering.addressing import AddressCheck, Addressing
 from practice_assistant.answering.compose import Composed, compose
 from practice_assistant.answering.followup import carry_topic
-from practice_assistant.answering.generate import AnswerStream, LLMAnswerer
+from practice_assistant.answering.generate import LLMAnswerer
 from practice_assistant.limits_policy import RATE_LIMITED_REPLY, QuestionLimiter, Visitor
 from practice_assistant.models import Answer, Citation, RouteDecision
 from practice_assistant.practice.facts import PracticeFacts
@@ -54,6 +54,41 @@ class _Loaded:
     facts: PracticeFacts
     extras: tuple[tuple[str, list[float]], ...]
     addressing: AddressCheck
+
+
+class AnswerStream:
+    """Text pieces as they come (for `st.write_stream`), then the final verified Answer.
+
+    Iterate it to the end, then call `result()`. In extractive mode, and for routed replies,
+    nothing streams from a model: the finished answer is yielded word by word instead (crisis
+    replies yield nothing; the page draws them differently).
+    """
+
+    def __init__(self, steps: Generator[str, None, Answer]) -> None:
+        self._steps = steps
+        self._answer: Answer | None = None
+        self.streamed = False
+
+    def __iter__(self) -> Iterator[str]:
+        if self._answer is None:
+            try:
+                while True:
+                    piece = next(self._steps)
+                    self.streamed = True
+                    yield piece
+            except StopIteration as stop:
+                self._answer = stop.value
+        if not self.streamed and self._answer.route != "crisis":
+            for word in self._answer.answer.split(" "):
+                yield word + " "
+
+    def result(self) -> Answer:
+        """The final answer; drains the stream first if nobody iterated it."""
+        if self._answer is None:
+            for _ in self:
+                pass
+        assert self._answer is not None
+        return self._answer
 
 
 class Assistant:
