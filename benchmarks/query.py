@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.pipeline import run_ingest
+from ingest.pipeline import IngestOptions, run_ingest
 from practice_assistant.answering.compose import compose
 from practice_assistant.app_service import build_assistant
 from practice_assistant.retrieval.hybrid import HybridRetriever, cap_per_article
@@ -219,7 +219,7 @@ def bench_settings(settings: Settings, index_dir: Path, bench_dir: Path) -> Sett
 def ensure_practice_index(bench_dir: Path, corpus_dir: Path, embeddings: Any) -> IndexStore:
     """The practice corpus alone, ingested (incrementally) with the real pipeline."""
     store = IndexStore(Path(bench_dir) / "practice", collection="practice")
-    report = run_ingest([Path(corpus_dir)], store, embeddings, show_bar=False)
+    report = run_ingest([Path(corpus_dir)], store, embeddings, IngestOptions(show_bar=False))
     if report.failed:
         raise ValueError("corpus files failed to load: " +
                          "; ".join(f"{p}: {r}" for p, r in report.failed))

@@ -18,7 +18,7 @@ from typing import Any
 
 from ingest.errors import ArticleError
 from ingest.load import discover, load_file
-from ingest.pipeline import chunks_for, run_ingest
+from ingest.pipeline import IngestOptions, chunks_for, run_ingest
 from practice_assistant.embedding import load_embeddings
 from practice_assistant.models import Article, Chunk
 from practice_assistant.practice.facts import (
@@ -140,16 +140,16 @@ def reingest(settings: Settings, embeddings: Any | None = None,
     """
     store = IndexStore(settings.index_dir, settings.collection, settings.chroma_url)
     paths = [settings.corpus_dir]
-    hosts = settings.site_hosts()
-    plan = run_ingest(paths, store, None, dry_run=True, allowed_hosts=hosts)
+    hosts = tuple(settings.site_hosts())
+    plan = run_ingest(paths, store, None, IngestOptions(dry_run=True, allowed_hosts=hosts))
     if not plan.plan.changes:
         from dataclasses import replace
 
         return replace(plan, dry_run=False)
     if embeddings is None:
         embeddings = load_embeddings()
-    return run_ingest(paths, store, embeddings, progress=progress, show_bar=False,
-                      allowed_hosts=hosts)
+    return run_ingest(paths, store, embeddings,
+                      IngestOptions(progress=progress, show_bar=False, allowed_hosts=hosts))
 
 
 # --- the practice's facts ------------------------------------------------------------------

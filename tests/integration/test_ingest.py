@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED_SLUG
-from ingest.pipeline import run_ingest
+from ingest.pipeline import IngestOptions, run_ingest
 from practice_assistant.store import IndexStore, indexed_articles
 
 pytestmark = pytest.mark.slow
@@ -56,7 +56,7 @@ def test_changed_article_is_reembedded_and_removed_one_deleted(tmp_path, corpus_
 
 def test_dry_run_changes_nothing(tmp_path: Path, corpus_copy, embeddings):
     store = IndexStore(tmp_path / "index")
-    report = run_ingest([corpus_copy], store, embeddings, dry_run=True)
+    report = run_ingest([corpus_copy], store, embeddings, IngestOptions(dry_run=True))
     assert len(report.plan.added) == 3 and store.current() is None
 
 
