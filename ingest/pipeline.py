@@ -129,16 +129,42 @@ def run_ingest(paths: Sequence[Path], store: IndexStore, embeddings: Embeddings 
     left out of the index and named in the report's notes.
     """
     started = time.perf_counter()
+    articles, options, flagged = _load_guarded(paths, options)
+    report = ingest_articles(articles, store, embeddings, options, started=started)
+    return replace(report, notes=(*flagged, *report.notes))
+
+
+def refresh_index(paths: Sequence[Path], store: IndexStore, load_model: Callable[[], Embeddings],
+                  options: IngestOptions = IngestOptions(), *,
+                  if_stale: bool = False) -> IngestReport:
+    """Bring the index up to date with ``paths``, loading the model only if something changed.
+
+    The one refresh the CLI, the staff page and evaluation share: the corpus is loaded once,
+    planned with a dry run (no model), and ``load_model()`` is called only for a plan with
+    changes. ``options.dry_run`` returns that plan; so does ``if_stale`` when nothing changed
+    (nothing is touched). Otherwise an unchanged index still gets a missing BM25 index saved.
+    """
+    started = time.perf_counter()
+    articles, options, flagged = _load_guarded(paths, options)
+    report = ingest_articles(articles, store, None, replace(options, dry_run=True),
+                             started=started)
+    if not (options.dry_run or (if_stale and not report.plan.changes)):
+        model = load_model() if report.plan.changes else None
+        report = ingest_articles(articles, store, model, options, started=started)
+    return replace(report, notes=(*flagged, *report.notes))
+
+
+def _load_guarded(paths: Sequence[Path], options: IngestOptions
+                  ) -> tuple[list[Article], IngestOptions, list[str]]:
+    """Load and guard the corpus once: the articles, the options with the files that failed
+    to load added to ``failures``, and a note per planted sentence left out."""
     loaded = load_articles(paths, max_bytes=options.max_bytes)
     # The facts file is the staff's own wording, quoted verbatim: the guard is for posts.
     facts = [a for a in loaded.articles if is_facts(a)]
     articles, flagged = guard_articles([a for a in loaded.articles if not is_facts(a)],
                                        options.allowed_hosts)
-    articles = [*articles, *facts]
-    report = ingest_articles(articles, store, embeddings,
-                             replace(options, failures=(*options.failures, *loaded.failures)),
-                             started=started)
-    return replace(report, notes=(*flagged, *report.notes))
+    return ([*articles, *facts], replace(options, failures=(*options.failures,
+                                                             *loaded.failures)), flagged)
 
 
 def ingest_articles(articles: Sequence[Article], store: IndexStore,
