@@ -23,12 +23,11 @@ GOLDEN_MIN_HIT3 = 0.90
 
 
 @pytest.fixture(scope="module")
-def golden_env(tmp_path_factory: pytest.TempPathFactory):
-    from practice_assistant.embedding import load_embeddings
+def golden_env(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    """The golden index built once, with the session's model (not a second copy)."""
     from practice_assistant.evaluation.retrieval import build_golden_index
 
     eval_dir = tmp_path_factory.mktemp("eval-index")
-    embeddings = load_embeddings()
     store = build_golden_index(CORPUS, embeddings, eval_dir)
     return embeddings, store, eval_dir
 
