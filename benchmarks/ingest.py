@@ -21,7 +21,7 @@ from typing import Any
 from ingest.article import slugify
 from ingest.chunk import chunk_article
 from ingest.load import load_articles
-from ingest.pipeline import EMBED_BATCH, ingest_articles, run_ingest
+from ingest.pipeline import EMBED_BATCH, IngestOptions, ingest_articles, run_ingest
 from ingest.pipeline import embedding_text as text_of
 from practice_assistant.embedding import load_embeddings, model_path
 from practice_assistant.models import Article
@@ -137,8 +137,8 @@ def run_bench(*, dataset: Path | None = None, corpus: Path | None = None,
 
         def ingest() -> Any:
             if corpus is not None:
-                return run_ingest([corpus], store, embeddings, show_bar=False)
-            return ingest_articles(articles, store, embeddings, show_bar=False)
+                return run_ingest([corpus], store, embeddings, IngestOptions(show_bar=False))
+            return ingest_articles(articles, store, embeddings, IngestOptions(show_bar=False))
 
         wall, cpu = time.perf_counter(), time.process_time()
         report = ingest()

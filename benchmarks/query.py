@@ -1,35 +1,32 @@
 """`python -m benchmarks query`: warm latency per stage and end to end, per corpus size.
 
-Stages are timed by wrapping the pieces of :class:`HybridRetriever.search` on one retriever
-instance for the duration of a measuring pass (``retrieval/hybrid.py`` is untouched): ``dense`` is
-``dense_hits`` (the HNSW query), ``bm25`` is ``bm25_scores``, and ``fusion`` is the rest of
-``search`` plus ``cap_per_article`` (BM25 top-k, the exact cosine of BM25-only candidates, which
-is a Chroma ``get`` and shown apart as ``exact``, the weighted sum and the sort); ``non_embed``
-is every stage but the query embedding, summed per question. End to end is
-the wall time of :meth:`Assistant.ask`, measured in separate passes with nothing wrapped.
+Stages are timed through the timing hook of :class:`Assistant` itself (``on_stage``), so the
+bench runs exactly what a visitor's question runs: ``embed`` and ``safety`` as routed, ``dense``
+(the HNSW query), ``bm25``, and ``fusion``, the rest of the retrieve step (BM25 top-k, the exact
+cosine of BM25-only candidates, a Chroma ``get`` shown apart as ``exact``, the weighted sum, the
+sort and ``cap_per_article``); ``compose`` is the composer and the addressing check. A question
+routed before retrieval (crisis, practice facts) has no retrieval or compose sample. ``non_embed``
+is every stage but the query embedding, summed per question. End to end is the wall time of
+:meth:`Assistant.ask`, measured in separate passes with the hook recording nothing.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ingest.pipeline import run_ingest
-from practice_assistant.answering.compose import compose
+from ingest.pipeline import IngestOptions, run_ingest
 from practice_assistant.app_service import build_assistant
-from practice_assistant.retrieval.hybrid import HybridRetriever, cap_per_article
 from practice_assistant.settings import Settings
 from practice_assistant.store import IndexStore
 
 STAGES = ("embed", "safety", "dense", "bm25", "fusion", "exact", "compose", "non_embed")
-_WRAPPED = {"dense_hits": "dense", "bm25_scores": "bm25", "_exact_dense": "exact"}
 Progress = Callable[[str], None]
 
 
@@ -90,64 +87,38 @@ def best_of(values: Sequence[float], rounds: int) -> list[float]:
     return np.asarray(values, dtype=float).reshape(rounds, -1).min(axis=0).tolist()
 
 
-@contextmanager
-def clocked(retriever: HybridRetriever, sink: dict[str, float]) -> Iterator[None]:
-    """Add the time spent in each wrapped retriever method to ``sink`` (instance-level, undone
-    on exit; not thread-safe, so for sequential measuring passes only)."""
-    for method, stage in _WRAPPED.items():
-        original = getattr(retriever, method)
+class StageClock:
+    """The assistant's ``on_stage`` hook: adds each stage's milliseconds to ``sink`` while one
+    is set (one measuring pass at a time; the end-to-end passes leave it unset)."""
 
-        def timed(*args: Any, _original: Any = original, _stage: str = stage,
-                  **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                sink[_stage] = sink.get(_stage, 0.0) + (time.perf_counter() - started) * 1000
+    def __init__(self) -> None:
+        self.sink: dict[str, float] | None = None
 
-        setattr(retriever, method, timed)
-    try:
-        yield
-    finally:
-        for method in _WRAPPED:
-            delattr(retriever, method)
+    def __call__(self, stage: str, ms: float) -> None:
+        if self.sink is not None:
+            self.sink[stage] = self.sink.get(stage, 0.0) + ms
 
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def stage_one(assistant: Any, question: str, out: dict[str, list[float]]) -> None:
-    """Time each stage for one question, as :meth:`Assistant.ask` would run it.
-
-    Retrieval and compose are timed for every question, routed ones included, so each stage
-    has the same number of samples.
-    """
-    settings = assistant.settings
-    retriever = assistant.retriever()
-    text = question.strip()
-    started = time.perf_counter()
-    vector = assistant.embeddings.embed_query(text)
-    out["embed"].append(_ms(started))
-    started = time.perf_counter()
-    if assistant.safety is not None:
-        assistant.safety.route(text, vector)
-    out["safety"].append(_ms(started))
-    sink: dict[str, float] = {}
-    with clocked(retriever, sink):
-        started = time.perf_counter()
-        passages = retriever.search(text, k=settings.top_k * 4, vector=vector)
-        passages = cap_per_article(passages, settings.max_chunks_per_article, settings.top_k)
-        search_ms = _ms(started)
-    for stage in ("dense", "bm25", "exact"):
-        out[stage].append(sink.get(stage, 0.0))
-    out["fusion"].append(search_ms - sink.get("dense", 0.0) - sink.get("bm25", 0.0))
-    started = time.perf_counter()
-    if passages:
-        compose(text, passages)
-    out["compose"].append(_ms(started))
-    out["non_embed"].append(sum(out[s][-1] for s in ("safety", "dense", "bm25", "fusion",
-                                                     "compose")))
+def stage_one(assistant: Any, clock: StageClock, question: str,
+              out: dict[str, list[float]]) -> None:
+    """Time each stage of one :meth:`Assistant.ask` through its hook; a stage that did not run
+    for this question (retrieval for a crisis message) gets no sample."""
+    clock.sink = sink = {}
+    try:
+        assistant.ask(question)
+    finally:
+        clock.sink = None
+    if "retrieve" in sink:
+        sink["fusion"] = sink["retrieve"] - sink.get("dense", 0.0) - sink.get("bm25", 0.0)
+    for stage in STAGES[:-1]:
+        if stage in sink:
+            out[stage].append(sink[stage])
+    out["non_embed"].append(sum(sink.get(s, 0.0) for s in ("safety", "dense", "bm25", "fusion",
+                                                           "compose")))
 
 
 def expected_cited(golden: Sequence[Any], answers: Sequence[Any]) -> float:
@@ -167,12 +138,15 @@ def bench_sizes(indexes: dict[str, Settings], golden: Sequence[Any], rounds: int
     size alike and ratios between sizes stay meaningful on a busy machine.
     """
     assistants: dict[str, Any] = {}
+    clocks: dict[str, StageClock] = {}
     load_s: dict[str, float] = {}
     for label, settings in indexes.items():
         if progress:
             progress(f"{label}: loading the retriever")
         first = next(iter(assistants.values()), None)
-        assistant = build_assistant(settings, first.embeddings if first else None)
+        clocks[label] = StageClock()
+        assistant = build_assistant(settings, first.embeddings if first else None,
+                                    on_stage=clocks[label])
         started = time.perf_counter()
         assistant.retriever()
         load_s[label] = round(_ms(started) / 1000, 2)
@@ -189,7 +163,7 @@ def bench_sizes(indexes: dict[str, Settings], golden: Sequence[Any], rounds: int
             shift = (i + round_no) % len(labels)
             for label in labels[shift:] + labels[:shift]:
                 assistant = assistants[label]
-                stage_one(assistant, question, stages[label])
+                stage_one(assistant, clocks[label], question, stages[label])
                 started = time.perf_counter()
                 answers[label][i] = assistant.ask(question)
                 e2e[label].append(_ms(started))
@@ -219,7 +193,7 @@ def bench_settings(settings: Settings, index_dir: Path, bench_dir: Path) -> Sett
 def ensure_practice_index(bench_dir: Path, corpus_dir: Path, embeddings: Any) -> IndexStore:
     """The practice corpus alone, ingested (incrementally) with the real pipeline."""
     store = IndexStore(Path(bench_dir) / "practice", collection="practice")
-    report = run_ingest([Path(corpus_dir)], store, embeddings, show_bar=False)
+    report = run_ingest([Path(corpus_dir)], store, embeddings, IngestOptions(show_bar=False))
     if report.failed:
         raise ValueError("corpus files failed to load: " +
                          "; ".join(f"{p}: {r}" for p, r in report.failed))

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.pipeline import ingest_articles
+from ingest.pipeline import IngestOptions, ingest_articles
 from practice_assistant.embedding import load_embeddings, model_path
 from practice_assistant.evaluation.retrieval import load_beir
 from practice_assistant.models import Article
@@ -124,7 +124,7 @@ def ingest_comparison(articles: Sequence[Article], ours_dir: Path, recipe_dir: P
     for name, docs in (("full", articles), ("edit one article", edited),
                        ("revert the edit", articles), ("no change", articles)):
         say(f"ingest (ours): {name}")
-        report = ingest_articles(docs, store, embeddings, show_bar=False)
+        report = ingest_articles(docs, store, embeddings, IngestOptions(show_bar=False))
         runs[name] = {"seconds": round(report.seconds, 2), "chunks": report.chunks,
                       "chunks_embedded": report.chunks_embedded}
     say("ingest (recipe): full")

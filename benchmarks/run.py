@@ -44,7 +44,7 @@ from benchmarks.recipe import (
 from benchmarks.report import all_targets
 from ingest.chunk import chunk_article
 from ingest.load import load_articles
-from ingest.pipeline import embedding_text, ingest_articles
+from ingest.pipeline import IngestOptions, embedding_text, ingest_articles
 from practice_assistant.app_service import build_assistant
 from practice_assistant.embedding import load_embeddings
 from practice_assistant.evaluation.retrieval import load_golden
@@ -119,7 +119,7 @@ def run_query_bench(options: BenchOptions, settings: Settings,
         _write(bench_dir, "query-results.json", result)
     else:
         say("source index (incremental ingest)")
-        ingest_articles(articles, source, embeddings, show_bar=False)
+        ingest_articles(articles, source, embeddings, IngestOptions(show_bar=False))
     base = read_base(source, practice_slugs)
     index_dirs: dict[str, Path] = {}
     built_s: dict[str, float | None] = {}

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ingest.pipeline import run_ingest
+from ingest.pipeline import IngestOptions, refresh_index
 from ingest.site import SiteError, fetch_site
 from practice_assistant.embedding import load_embeddings
 from practice_assistant.settings import Settings
@@ -78,15 +78,9 @@ def _ingest_paths(args: argparse.Namespace, settings: Settings, paths: list[Path
         hosts = settings.site_hosts()
         if site:
             hosts.append(urlparse(args.site).hostname or "")
-        plan_only = run_ingest(paths, store, None, full=args.full, dry_run=True,
-                               failures=failures, allowed_hosts=hosts)
-        if args.dry_run or (args.if_stale and not plan_only.plan.changes and not args.full):
-            report = plan_only
-        elif not plan_only.plan.changes and not args.full:  # no model needed
-            report = run_ingest(paths, store, None, failures=failures, allowed_hosts=hosts)
-        else:
-            report = run_ingest(paths, store, load_embeddings(), full=args.full,
-                                failures=failures, allowed_hosts=hosts)
+        options = IngestOptions(full=args.full, dry_run=args.dry_run, failures=tuple(failures),
+                                allowed_hosts=tuple(hosts))
+        report = refresh_index(paths, store, load_embeddings, options, if_stale=args.if_stale)
     except IngestLockedError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_LOCKED

@@ -103,37 +103,76 @@ def make_plan(articles: Sequence[Article], indexed: dict[str, str],
     return IngestPlan(added, updated, removed, unchanged)
 
 
-def run_ingest(paths: Sequence[Path], store: IndexStore, embeddings: Embeddings | None,
-               *, full: bool = False, dry_run: bool = False, max_bytes: int = MAX_FILE_BYTES,
-               progress: Progress | None = None, show_bar: bool | None = None,
-               failures: Sequence[ArticleError] = (),
-               allowed_hosts: Sequence[str] | None = None) -> IngestReport:
-    """Ingest ``paths`` (the whole corpus) into ``store``; a bad file never stops the rest.
+@dataclass(frozen=True)
+class IngestOptions:
+    """How one ingest runs: kept apart from what it ingests and where, so calls stay short.
 
     ``failures`` are sources that failed before loading (a page that could not be fetched):
     they are reported, and their articles keep their indexed version like a failed file's.
-    Sentences planted to steer an assistant, or linking outside ``allowed_hosts``, are left
-    out of the index and named in the report's notes.
+    ``max_bytes`` and ``allowed_hosts`` apply when loading files (`run_ingest` only).
+    """
+
+    full: bool = False
+    dry_run: bool = False
+    max_bytes: int = MAX_FILE_BYTES
+    progress: Progress | None = None
+    show_bar: bool | None = None
+    failures: tuple[ArticleError, ...] = ()
+    allowed_hosts: tuple[str, ...] | None = None
+
+
+def run_ingest(paths: Sequence[Path], store: IndexStore, embeddings: Embeddings | None,
+               options: IngestOptions = IngestOptions()) -> IngestReport:
+    """Ingest ``paths`` (the whole corpus) into ``store``; a bad file never stops the rest.
+
+    Sentences planted to steer an assistant, or linking outside ``options.allowed_hosts``, are
+    left out of the index and named in the report's notes.
     """
     started = time.perf_counter()
-    loaded = load_articles(paths, max_bytes=max_bytes)
-    # The facts file is the staff's own wording, quoted verbatim: the guard is for posts.
-    facts = [a for a in loaded.articles if is_facts(a)]
-    articles, flagged = guard_articles([a for a in loaded.articles if not is_facts(a)],
-                                       allowed_hosts)
-    articles = [*articles, *facts]
-    report = ingest_articles(articles, store, embeddings, failures=(*failures,
-                             *loaded.failures), full=full, dry_run=dry_run, progress=progress,
-                             show_bar=show_bar, started=started)
+    articles, options, flagged = _load_guarded(paths, options)
+    report = ingest_articles(articles, store, embeddings, options, started=started)
     return replace(report, notes=(*flagged, *report.notes))
 
 
+def refresh_index(paths: Sequence[Path], store: IndexStore, load_model: Callable[[], Embeddings],
+                  options: IngestOptions = IngestOptions(), *,
+                  if_stale: bool = False) -> IngestReport:
+    """Bring the index up to date with ``paths``, loading the model only if something changed.
+
+    The one refresh the CLI, the staff page and evaluation share: the corpus is loaded once,
+    planned with a dry run (no model), and ``load_model()`` is called only for a plan with
+    changes. ``options.dry_run`` returns that plan; so does ``if_stale`` when nothing changed
+    (nothing is touched). Otherwise an unchanged index still gets a missing BM25 index saved.
+    """
+    started = time.perf_counter()
+    articles, options, flagged = _load_guarded(paths, options)
+    report = ingest_articles(articles, store, None, replace(options, dry_run=True),
+                             started=started)
+    if not (options.dry_run or (if_stale and not report.plan.changes)):
+        model = load_model() if report.plan.changes else None
+        report = ingest_articles(articles, store, model, options, started=started)
+    return replace(report, notes=(*flagged, *report.notes))
+
+
+def _load_guarded(paths: Sequence[Path], options: IngestOptions
+                  ) -> tuple[list[Article], IngestOptions, list[str]]:
+    """Load and guard the corpus once: the articles, the options with the files that failed
+    to load added to ``failures``, and a note per planted sentence left out."""
+    loaded = load_articles(paths, max_bytes=options.max_bytes)
+    # The facts file is the staff's own wording, quoted verbatim: the guard is for posts.
+    facts = [a for a in loaded.articles if is_facts(a)]
+    articles, flagged = guard_articles([a for a in loaded.articles if not is_facts(a)],
+                                       options.allowed_hosts)
+    return ([*articles, *facts], replace(options, failures=(*options.failures,
+                                                             *loaded.failures)), flagged)
+
+
 def ingest_articles(articles: Sequence[Article], store: IndexStore,
-                    embeddings: Embeddings | None, *, failures: Sequence[ArticleError] = (),
-                    full: bool = False, dry_run: bool = False, progress: Progress | None = None,
-                    show_bar: bool | None = None, started: float | None = None) -> IngestReport:
+                    embeddings: Embeddings | None, options: IngestOptions = IngestOptions(),
+                    *, started: float | None = None) -> IngestReport:
     """Index already-loaded articles (the whole corpus), changing only what changed."""
     started = time.perf_counter() if started is None else started
+    failures, full, dry_run = options.failures, options.full, options.dry_run
     failed = tuple((e.path, e.reason) for e in failures)
     protected = {FACTS_SLUG if Path(e.path).name == FACTS_FILENAME else slugify(Path(e.path).stem)
                  for e in failures}
@@ -162,7 +201,8 @@ def ingest_articles(articles: Sequence[Article], store: IndexStore,
             raise ValueError("an embedding model is needed to ingest changes")
         stages = {"plan": time.perf_counter() - started}
         mark = time.perf_counter()
-        vectors = _embed(embeddings, [embedding_text(c) for c in chunks], progress, show_bar)
+        vectors = _embed(embeddings, [embedding_text(c) for c in chunks], options.progress,
+                         options.show_bar)
         stages["embed"], mark = time.perf_counter() - mark, time.perf_counter()
         copy_from = serving.version if serving else None
         version, collection = store.new_version(copy_from, drop_slugs=set(plan.updated))

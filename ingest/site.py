@@ -8,7 +8,8 @@ the ``Sitemap:`` lines of robots.txt), or from a sitemap or RSS/Atom feed URL gi
 Example:
     >>> with tempfile.TemporaryDirectory() as tmp:                        # doctest: +SKIP
     ...     fetched = fetch_site("https://www.example.com", Path(tmp))
-    ...     report = run_ingest([Path(tmp)], store, embeddings, failures=fetched.failures())
+    ...     options = IngestOptions(failures=tuple(fetched.failures()))
+    ...     report = run_ingest([Path(tmp)], store, embeddings, options)
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ def settings(index_dir: Path, tmp_path_factory: pytest.TempPathFactory):
 def assistant(settings, embeddings):
     from practice_assistant.app_service import build_assistant
 
-    return build_assistant(settings)
+    return build_assistant(settings, embeddings)  # the session's model, not a second copy
 
 
 @pytest.fixture

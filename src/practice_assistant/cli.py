@@ -23,7 +23,11 @@ from practice_assistant.evaluation.practice import (
     format_reports,
 )
 from practice_assistant.evaluation.report import format_table, run_answer_checks, write_report
-from practice_assistant.evaluation.retrieval import run_beir_eval, run_golden_eval
+from practice_assistant.evaluation.retrieval import (
+    GoldenEvalOptions,
+    run_beir_eval,
+    run_golden_eval,
+)
 from practice_assistant.evaluation.routing import (
     evaluate_routing,
     format_held_out,
@@ -193,8 +197,9 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             result = run_beir_eval(args.dataset, args.split, retrievers, k=args.k,
                                    embeddings=embeddings, settings=settings)
         else:
-            result = run_golden_eval(args.golden, retrievers, k=args.k, embeddings=embeddings,
-                                     settings=settings, safety=safety)
+            result = run_golden_eval(
+                GoldenEvalOptions(args.golden, tuple(retrievers), k=args.k),
+                embeddings=embeddings, settings=settings, safety=safety)
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -6,7 +6,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -15,13 +15,19 @@ from langchain_core.embeddings import Embeddings
 from practice_assistant.answering.addressing import AddressCheck, Addressing
 from practice_assistant.answering.compose import Composed, compose
 from practice_assistant.answering.followup import carry_topic
-from practice_assistant.answering.generate import AnswerStream, LLMAnswerer
+from practice_assistant.answering.generate import LLMAnswerer
 from practice_assistant.limits_policy import RATE_LIMITED_REPLY, QuestionLimiter, Visitor
-from practice_assistant.models import Answer, Citation, RouteDecision
+from practice_assistant.models import Answer, Citation, Passage, RouteDecision
 from practice_assistant.practice.facts import PracticeFacts
 from practice_assistant.practice.info import practice_reply
 from practice_assistant.practice.route import PracticeDetector
-from practice_assistant.retrieval.hybrid import HybridRetriever, cap_per_article, open_retriever
+from practice_assistant.retrieval.hybrid import (
+    HybridRetriever,
+    StageHook,
+    cap_per_article,
+    open_retriever,
+    timed,
+)
 from practice_assistant.retrieval.views import read_facts
 from practice_assistant.safety.router import (
     SafetyRouter,
@@ -39,6 +45,8 @@ NO_ANSWER_LEAD = ("I couldn't find one of the practice's articles that covers th
                   "rather not guess. Here are some topics the articles do cover:")
 SAFETY_SCAN_CHARS = 20_000  # crisis routing reads far more of a long message than answering does
 TRUNCATION_NOTICE = "Your message was very long, so only its first {n} characters were read."
+RetrieverOpener = Callable[..., HybridRetriever]
+Composer = Callable[[str, Sequence[Passage]], Composed]
 
 
 class IndexMissingError(Exception):
@@ -56,13 +64,53 @@ class _Loaded:
     addressing: AddressCheck
 
 
+class AnswerStream:
+    """Text pieces as they come (for `st.write_stream`), then the final verified Answer.
+
+    Iterate it to the end, then call `result()`. In extractive mode, and for routed replies,
+    nothing streams from a model: the finished answer is yielded word by word instead (crisis
+    replies yield nothing; the page draws them differently).
+    """
+
+    def __init__(self, steps: Generator[str, None, Answer]) -> None:
+        self._steps = steps
+        self._answer: Answer | None = None
+        self.streamed = False
+
+    def __iter__(self) -> Iterator[str]:
+        if self._answer is None:
+            try:
+                while True:
+                    piece = next(self._steps)
+                    self.streamed = True
+                    yield piece
+            except StopIteration as stop:
+                self._answer = stop.value
+        if not self.streamed and self._answer.route != "crisis":
+            for word in self._answer.answer.split(" "):
+                yield word + " "
+
+    def result(self) -> Answer:
+        """The final answer; drains the stream first if nobody iterated it."""
+        if self._answer is None:
+            for _ in self:
+                pass
+        assert self._answer is not None
+        return self._answer
+
+
 class Assistant:
     """Answers visitors; follows the index marker so a new ingest is served without a restart."""
 
     def __init__(self, settings: Settings, embeddings: Embeddings, safety: SafetyRouter,
                  store: IndexStore, answerer: LLMAnswerer | None = None,
                  limiter: QuestionLimiter | None = None,
-                 practice: PracticeDetector | None = None) -> None:
+                 practice: PracticeDetector | None = None, *,
+                 open_index: RetrieverOpener = open_retriever, composer: Composer = compose,
+                 on_stage: StageHook | None = None) -> None:
+        """``open_index(store, version, embeddings, mode=...)`` gives each version's retriever;
+        ``composer`` writes the extractive answer; ``on_stage`` is told each stage's name and
+        milliseconds (embed, safety, retrieve, compose, and the retriever's own), for timing."""
         if not isinstance(safety, SafetyRouter):
             raise TypeError("an Assistant needs a SafetyRouter: crisis routing cannot be left out")
         self.settings = settings
@@ -75,6 +123,9 @@ class Assistant:
         self.limiter = limiter  # rate limit (issue 11): None = unlimited (CLI, evaluation)
         # practical questions (issue 12): the shipped topic examples unless given others
         self.practice = practice if practice is not None else PracticeDetector()
+        self.open_index = open_index
+        self.composer = composer
+        self.on_stage = on_stage
 
     def retriever(self) -> HybridRetriever:
         """The retriever for the serving version, reloaded when the marker moves."""
@@ -100,8 +151,9 @@ class Assistant:
 
     def _load(self, current: IndexVersion) -> _Loaded:
         # The articles through the BM25 index saved at ingest; the facts from the same version.
-        retriever = open_retriever(self.store, current.version, self.embeddings,
-                                   mode=self.settings.retriever)
+        hook = {"on_stage": self.on_stage} if self.on_stage is not None else {}
+        retriever = self.open_index(self.store, current.version, self.embeddings,
+                                    mode=self.settings.retriever, **hook)
         facts = read_facts(self.store.open_collection(current.version))
         questions = [item.question for item in facts.extra]
         vectors = self.embeddings.embed_documents(questions) if questions else []
@@ -137,14 +189,15 @@ class Assistant:
                           signal="empty", timings_ms={"retrieve": 0.0, "compose": 0.0,
                                                       "total": _ms(started)})
         # The rules need no model: a crisis message gets its reply even if everything else fails.
-        decision = self.safety.rules(scanned)
+        decision = timed(self.on_stage, "safety", self.safety.rules, scanned)
         if decision is None:
             try:
-                vector = self.embeddings.embed_query(text)
+                vector = timed(self.on_stage, "embed", self.embeddings.embed_query, text)
             except Exception:
                 log.exception("embedding failed; the message was not answered")
                 return self._unavailable(question, started)
-            decision = self.safety.after_rules(scanned, vector if scanned == text else None)
+            decision = timed(self.on_stage, "safety", self.safety.after_rules, scanned,
+                             vector if scanned == text else None)
         # Rate limit only once safety routing has decided this is not a crisis, so a crisis
         # message is never limited out of its crisis reply.
         crisis = decision is not None and decision.route == "crisis"
@@ -161,7 +214,7 @@ class Assistant:
             # question is read as being about EMDR, and "how much is it?" still as fees.
             query = self._standalone(text, history)
             if query != text:
-                vector = self.embeddings.embed_query(query)
+                vector = timed(self.on_stage, "embed", self.embeddings.embed_query, query)
             practical = self._practice_info(question, query, vector)
             if practical is not None:
                 log.info("route=practice_info chars=%d total_ms=%.1f", len(text), _ms(started))
@@ -197,8 +250,12 @@ class Assistant:
         retrieve_ms = _ms(retrieve_started)
         compose_started = time.perf_counter()
         best = max((p.relevance for p in passages), default=0.0)
-        composed = compose(query, passages) if best >= self.settings.relevance_floor else None
+        composed = (self.composer(query, passages) if best >= self.settings.relevance_floor
+                    else None)
         verdict = self._addresses(loaded, query, vector, composed) if composed else None
+        if self.on_stage is not None:  # unrounded: the bench subtracts the retriever's parts
+            self.on_stage("retrieve", (compose_started - retrieve_started) * 1000)
+            self.on_stage("compose", (time.perf_counter() - compose_started) * 1000)
         if composed is None:
             answer = replace(self._no_answer(question, passages, retriever), signal="below_floor",
                              reason=f"best passage similarity {best:.2f} < relevance floor "

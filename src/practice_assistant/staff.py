@@ -18,7 +18,7 @@ from typing import Any
 
 from ingest.errors import ArticleError
 from ingest.load import discover, load_file
-from ingest.pipeline import chunks_for, run_ingest
+from ingest.pipeline import IngestOptions, chunks_for, refresh_index
 from practice_assistant.embedding import load_embeddings
 from practice_assistant.models import Article, Chunk
 from practice_assistant.practice.facts import (
@@ -139,17 +139,10 @@ def reingest(settings: Settings, embeddings: Any | None = None,
     only when something changed.
     """
     store = IndexStore(settings.index_dir, settings.collection, settings.chroma_url)
-    paths = [settings.corpus_dir]
-    hosts = settings.site_hosts()
-    plan = run_ingest(paths, store, None, dry_run=True, allowed_hosts=hosts)
-    if not plan.plan.changes:
-        from dataclasses import replace
-
-        return replace(plan, dry_run=False)
-    if embeddings is None:
-        embeddings = load_embeddings()
-    return run_ingest(paths, store, embeddings, progress=progress, show_bar=False,
-                      allowed_hosts=hosts)
+    options = IngestOptions(progress=progress, show_bar=False,
+                            allowed_hosts=tuple(settings.site_hosts()))
+    load_model = load_embeddings if embeddings is None else lambda: embeddings
+    return refresh_index([settings.corpus_dir], store, load_model, options)
 
 
 # --- the practice's facts ------------------------------------------------------------------

@@ -23,12 +23,11 @@ GOLDEN_MIN_HIT3 = 0.90
 
 
 @pytest.fixture(scope="module")
-def golden_env(tmp_path_factory: pytest.TempPathFactory):
-    from practice_assistant.embedding import load_embeddings
+def golden_env(tmp_path_factory: pytest.TempPathFactory, embeddings):
+    """The golden index built once, with the session's model (not a second copy)."""
     from practice_assistant.evaluation.retrieval import build_golden_index
 
     eval_dir = tmp_path_factory.mktemp("eval-index")
-    embeddings = load_embeddings()
     store = build_golden_index(CORPUS, embeddings, eval_dir)
     return embeddings, store, eval_dir
 
@@ -36,7 +35,7 @@ def golden_env(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.slow
 def test_golden_hit3_and_refusals(golden_env) -> None:
     from practice_assistant.app_service import build_router
-    from practice_assistant.evaluation.retrieval import run_golden_eval
+    from practice_assistant.evaluation.retrieval import GoldenEvalOptions, run_golden_eval
     from practice_assistant.retrieval.hybrid import DEFAULT_RETRIEVER
     from practice_assistant.service import Assistant
     from practice_assistant.settings import Settings
@@ -44,9 +43,9 @@ def test_golden_hit3_and_refusals(golden_env) -> None:
     embeddings, store, eval_dir = golden_env
     settings = Settings(_env_file=None, corpus_dir=CORPUS)
     router = build_router(embeddings)
-    result = run_golden_eval(GOLDEN, [DEFAULT_RETRIEVER], embeddings=embeddings,
-                             settings=settings, eval_dir=eval_dir, corpus_dir=CORPUS,
-                             safety=router)
+    options = GoldenEvalOptions(GOLDEN, (DEFAULT_RETRIEVER,), eval_dir=eval_dir,
+                                corpus_dir=CORPUS)
+    result = run_golden_eval(options, embeddings=embeddings, settings=settings, safety=router)
     assert result.settings[DEFAULT_RETRIEVER].metrics["hit@3"] >= GOLDEN_MIN_HIT3
     assistant = Assistant(settings, embeddings, router, store)
     routes = {g.id: assistant.ask(g.question).route

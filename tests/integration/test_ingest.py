@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED_SLUG
-from ingest.pipeline import run_ingest
+from ingest.pipeline import IngestOptions, refresh_index, run_ingest
+from practice_assistant.retrieval.hybrid import open_retriever
 from practice_assistant.store import IndexStore, indexed_articles
 
 pytestmark = pytest.mark.slow
@@ -54,9 +55,26 @@ def test_changed_article_is_reembedded_and_removed_one_deleted(tmp_path, corpus_
     assert set(held) == {SEED_SLUG, "what-is-emdr-therapy"}
 
 
+def test_refresh_reingests_a_changed_file_with_the_real_model(tmp_path, corpus_copy,
+                                                            embeddings):
+    """The shared refresh: the model is asked for once, and the new sentence is searchable."""
+    store = IndexStore(tmp_path / "index")
+    run_ingest([corpus_copy], store, embeddings)
+    emdr = corpus_copy / "what-is-emdr-therapy.md"
+    emdr.write_text(emdr.read_text() + "\nEvery client gets a weighted blanket shaped like a "
+                    "tortoise.\n")
+    loads: list[int] = []
+    report = refresh_index([corpus_copy], store, lambda: loads.append(1) or embeddings)
+    assert loads == [1] and report.plan.updated == ("what-is-emdr-therapy",)
+    assert report.chunks_embedded > 0 and store.current().version == report.version
+    top = open_retriever(store, report.version, embeddings).search("weighted blanket tortoise",
+                                                                    k=3)[0]
+    assert top.chunk.slug == "what-is-emdr-therapy" and "tortoise" in top.chunk.text
+
+
 def test_dry_run_changes_nothing(tmp_path: Path, corpus_copy, embeddings):
     store = IndexStore(tmp_path / "index")
-    report = run_ingest([corpus_copy], store, embeddings, dry_run=True)
+    report = run_ingest([corpus_copy], store, embeddings, IngestOptions(dry_run=True))
     assert len(report.plan.added) == 3 and store.current() is None
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.cli import main as bench_main
 from conftest import FIXTURES, SEED_SLUG
-from ingest.pipeline import run_ingest
+from ingest.pipeline import IngestOptions, run_ingest
 from practice_assistant.cli import main as cli_main
 from practice_assistant.store import IndexStore
 
@@ -99,7 +99,7 @@ def test_bad_inputs_are_each_named_the_rest_ingest_and_the_exit_is_1(tmp_path: P
 def test_full_reembeds_every_article(tmp_path: Path, corpus_copy: Path, embeddings):
     store = IndexStore(tmp_path / "index")
     first = run_ingest([corpus_copy], store, embeddings)
-    full = run_ingest([corpus_copy], store, embeddings, full=True)
+    full = run_ingest([corpus_copy], store, embeddings, IngestOptions(full=True))
     assert len(full.plan.updated) == 3 and not full.plan.added and not full.plan.unchanged
     assert full.chunks_embedded == first.chunks_embedded == full.chunks
     assert full.version != first.version

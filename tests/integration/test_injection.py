@@ -15,7 +15,7 @@ import pytest
 from conftest import CORPUS, ROOT, shared_data_or_skip
 from ingest.guard import find_planted
 from ingest.load import load_articles
-from ingest.pipeline import run_ingest
+from ingest.pipeline import IngestOptions, run_ingest
 from practice_assistant.app_service import build_assistant
 from practice_assistant.settings import Settings
 from practice_assistant.store import IndexStore
@@ -124,7 +124,7 @@ def test_planted_bipia_instructions_never_reach_an_answer(tmp_path, embeddings):
     planted = _plant(corpus, instructions)
     settings = Settings(_env_file=None, index_dir=tmp_path / "index", corpus_dir=corpus)
     report = run_ingest([corpus], IndexStore(settings.index_dir), embeddings,
-                        allowed_hosts=settings.site_hosts())
+                        IngestOptions(allowed_hosts=tuple(settings.site_hosts())))
     caught = [i for i in instructions if any(i[:40] in note for note in report.notes)]
     assert len(caught) / len(instructions) >= 0.9
     assistant = build_assistant(settings, embeddings)

@@ -14,13 +14,12 @@ from ingest.load import load_articles
 from practice_assistant.answering.compose import LEAD_IN
 from practice_assistant.answering.generate import (
     LLM_ERROR_NOTICE,
-    AnswerStream,
     LLMAnswerer,
     build_messages,
     select_sources,
 )
 from practice_assistant.answering.verify import Verifier, split_sentences
-from practice_assistant.models import Answer, Passage
+from practice_assistant.models import Passage
 from practice_assistant.retrieval.hybrid import tokenize
 
 CHUNKS = {(c.slug, c.section or ""): c for a in load_articles([CORPUS]).articles
@@ -176,18 +175,6 @@ def test_rewrite_uses_the_model_and_falls_back_to_the_rule():
         assert answerer(junk).rewrite("can i do it over video?", history).startswith("emdr")
     assert answerer("unused").rewrite("what is emdr?", []) == "what is emdr?"
     assert answerer("unused").rewrite("what is emdr?", history) == "what is emdr?"
-
-
-def test_answer_stream_yields_words_when_no_model_streams():
-    """Extractive answers are shown word by word; crisis replies not at all."""
-    def steps(route: str):
-        return Answer(question="q", route=route, answer="one two three")
-        yield  # pragma: no cover - makes this a generator
-
-    stream = AnswerStream(steps("answer"))
-    assert "".join(stream).split() == ["one", "two", "three"]
-    assert stream.result().answer == "one two three"
-    assert list(AnswerStream(steps("crisis"))) == []
 
 
 # --- the service with a fake model, on the real index ---------------------------------------

@@ -18,6 +18,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from ingest.pipeline import ingest_articles, run_ingest
+from practice_assistant.answering.compose import compose
 from practice_assistant.app_service import build_router
 from practice_assistant.models import Article, Chunk
 from practice_assistant.retrieval.hybrid import (
@@ -279,3 +280,39 @@ def test_a_version_without_article_chunks_is_saved_loaded_and_searched(tmp_path:
     ingest_articles([], store, embeddings)  # every article removed
     retriever = open_retriever(store, store.current().version, embeddings)
     assert retriever.lexical.saved and retriever.search("therapy sessions") == []
+
+
+def test_the_assistant_tells_its_timing_hook_every_stage(store: IndexStore, embeddings,
+                                                         tmp_path: Path):
+    """The benchmarks' seam: a real ask reports its stages, the retriever's own included."""
+    seen: list[str] = []
+    settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl")
+    assistant = Assistant(settings, embeddings, build_router(embeddings), store,
+                          on_stage=lambda stage, ms: seen.append(stage) if ms >= 0 else None)
+    assistant.ask("my partner avoids therapy")
+    assert {"safety", "embed", "dense", "bm25", "retrieve", "compose"} <= set(seen)
+    assert assistant.retriever().on_stage is assistant.on_stage
+    quiet = Assistant(settings, embeddings, build_router(embeddings), store)
+    assert quiet.retriever().on_stage is None
+
+
+def test_the_assistant_answers_with_the_composer_it_is_given(store: IndexStore, embeddings,
+                                                             tmp_path: Path):
+    """Collaborators are passed in: the composer and the retriever opener are the given ones."""
+    opened: list[str] = []
+    composed: list[str] = []
+
+    def opener(*args, **kwargs):
+        opened.append(args[1])
+        return open_retriever(*args, **kwargs)
+
+    def composer(question, passages):
+        composed.append(question)
+        return compose(question, passages)
+
+    settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl",
+                        relevance_floor=0.0)
+    assistant = Assistant(settings, embeddings, build_router(embeddings), store,
+                          open_index=opener, composer=composer)
+    assistant.ask("anxiety attachment reassurance")
+    assert opened == [store.current().version] and composed == ["anxiety attachment reassurance"]

@@ -19,7 +19,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from practice_assistant.answering.compose import compose
 from practice_assistant.answering.followup import carry_topic, content_words, refers_back
 from practice_assistant.answering.verify import Verification, Verifier
-from practice_assistant.models import Answer, Citation, Passage
+from practice_assistant.models import Citation, Passage
 from practice_assistant.settings import Settings
 
 log = logging.getLogger("practice_assistant")
@@ -210,41 +210,6 @@ class LLMAnswerer:
         if self.observer is not None:
             self.observer(drafted)
         return drafted
-
-
-class AnswerStream:
-    """Text pieces as they come (for `st.write_stream`), then the final verified Answer.
-
-    Iterate it to the end, then call `result()`. In extractive mode, and for routed replies,
-    nothing streams from a model: the finished answer is yielded word by word instead (crisis
-    replies yield nothing; the page draws them differently).
-    """
-
-    def __init__(self, steps: Generator[str, None, Answer]) -> None:
-        self._steps = steps
-        self._answer: Answer | None = None
-        self.streamed = False
-
-    def __iter__(self) -> Iterator[str]:
-        if self._answer is None:
-            try:
-                while True:
-                    piece = next(self._steps)
-                    self.streamed = True
-                    yield piece
-            except StopIteration as stop:
-                self._answer = stop.value
-        if not self.streamed and self._answer.route != "crisis":
-            for word in self._answer.answer.split(" "):
-                yield word + " "
-
-    def result(self) -> Answer:
-        """The final answer; drains the stream first if nobody iterated it."""
-        if self._answer is None:
-            for _ in self:
-                pass
-        assert self._answer is not None
-        return self._answer
 
 
 def _extractive(question: str, passages: Sequence[Passage], reason: str, notice: str | None,

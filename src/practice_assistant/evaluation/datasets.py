@@ -26,7 +26,7 @@ from ingest.pipeline import (
     PIPELINE_VERSION,
     article_hash,
     embedding_text,
-    run_ingest,
+    refresh_index,
     save_missing_bm25,
 )
 from practice_assistant.embedding import MODEL_NAME
@@ -212,9 +212,9 @@ def index_articles(store: IndexStore, articles: Sequence[Article], embeddings: E
 
 def build_golden_index(corpus_dir: Path, embeddings: Embeddings,
                        eval_dir: Path = DEFAULT_EVAL_DIR) -> IndexStore:
-    """The practice corpus indexed under the eval folder with the real (incremental) ingest."""
+    """The practice corpus indexed under the eval folder by the shared (incremental) refresh."""
     store = IndexStore(root=Path(eval_dir) / "golden", collection="practice")
-    report = run_ingest([Path(corpus_dir)], store, embeddings)
+    report = refresh_index([Path(corpus_dir)], store, lambda: embeddings)
     if report.failed:
         raise ValueError("corpus files failed to load: " +
                          "; ".join(f"{p}: {r}" for p, r in report.failed))

@@ -35,9 +35,23 @@ from practice_assistant.safety.router import SafetyRouter
 from practice_assistant.service import Assistant
 from practice_assistant.settings import Settings
 
-__all__ = ["DEFAULT_EVAL_DIR", "BeirData", "EvalResult", "GoldenItem", "SettingResult",
-           "aggregate", "doc_slugs", "load_beir", "load_golden", "per_query_metrics",
-           "rank_documents", "run_beir_eval", "run_golden_eval", "score_setting"]
+__all__ = [
+    "DEFAULT_EVAL_DIR",
+    "BeirData",
+    "EvalResult",
+    "GoldenEvalOptions",
+    "GoldenItem",
+    "SettingResult",
+    "aggregate",
+    "doc_slugs",
+    "load_beir",
+    "load_golden",
+    "per_query_metrics",
+    "rank_documents",
+    "run_beir_eval",
+    "run_golden_eval",
+    "score_setting",
+]
 
 CHUNK_DEPTH = 100
 CURVE_KS = (1, 3, 5, 10, 20)
@@ -254,16 +268,28 @@ def run_beir_eval(data_dir: Path | str, split: str = "dev",
                         f"({current.chunks} chunks)"})
 
 
-def run_golden_eval(golden_path: Path | str = Path("eval/golden.jsonl"),
-                    retrievers: Sequence[str] = ("dense", "bm25", "rrf", "hybrid"), *,
-                    k: int = 20, corpus_dir: Path | str | None = None,
-                    embeddings: Embeddings | None = None, settings: Settings | None = None,
-                    eval_dir: Path | str = DEFAULT_EVAL_DIR,
-                    options: dict[str, dict[str, Any]] | None = None,
-                    safety: SafetyRouter) -> EvalResult:
+@dataclass(frozen=True)
+class GoldenEvalOptions:
+    """What one golden evaluation reads and compares; the collaborators stay arguments.
+
+    ``retriever_options`` maps a setting label to retriever kwargs (with 'mode'), as for BEIR.
+    """
+
+    golden_path: Path = Path("eval/golden.jsonl")
+    retrievers: tuple[str, ...] = ("dense", "bm25", "rrf", "hybrid")
+    k: int = 20
+    corpus_dir: Path | None = None
+    eval_dir: Path = DEFAULT_EVAL_DIR
+    retriever_options: dict[str, dict[str, Any]] | None = None
+
+
+def run_golden_eval(options: GoldenEvalOptions = GoldenEvalOptions(), *,
+                    safety: SafetyRouter, embeddings: Embeddings | None = None,
+                    settings: Settings | None = None) -> EvalResult:
     """Evaluate on the golden questions; follow-ups are skipped, and an unanswerable question
     scores 1.0 on every metric when the assistant, routed by ``safety``, sends it to
     no_answer or out_of_scope."""
+    golden_path, retrievers, k = options.golden_path, options.retrievers, options.k
     if k < 10:
         raise ValueError("k must be at least 10 (the table reports @10 metrics)")
     settings = settings or Settings()
@@ -271,8 +297,8 @@ def run_golden_eval(golden_path: Path | str = Path("eval/golden.jsonl"),
         embeddings = load_embeddings()
     golden = [g for g in load_golden(golden_path) if not g.followup_of]
     started = time.perf_counter()
-    corpus = Path(corpus_dir or settings.corpus_dir)
-    store = build_golden_index(corpus, embeddings, Path(eval_dir))
+    corpus = Path(options.corpus_dir or settings.corpus_dir)
+    store = build_golden_index(corpus, embeddings, Path(options.eval_dir))
     index_s = time.perf_counter() - started
     queries = {g.id: g.question for g in golden}
     qrels = {g.id: dict.fromkeys(g.slugs, 1) for g in golden if g.answerable}
@@ -280,7 +306,7 @@ def run_golden_eval(golden_path: Path | str = Path("eval/golden.jsonl"),
     vectors = dict(zip(queries, _query_vectors(embeddings, list(queries.values())), strict=True))
     results: dict[str, SettingResult] = {}
     for setting in retrievers:
-        kwargs = _setting_kwargs(setting, options)
+        kwargs = _setting_kwargs(setting, options.retriever_options)
         assistant = Assistant(settings.model_copy(update={"retriever": kwargs["mode"]}),
                               embeddings, safety, store)
         retriever = assistant.retriever()

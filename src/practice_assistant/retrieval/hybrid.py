@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +25,8 @@ from practice_assistant.retrieval.views import ArticleView
 from practice_assistant.store import IndexStore
 
 __all__ = ["DEFAULT_RETRIEVER", "FETCH_K", "HYBRID_BM25_WEIGHT", "RETRIEVERS", "Hit",
-           "HybridRetriever", "cap_per_article", "chunk_from_record", "open_retriever",
-           "tokenize"]
+           "HybridRetriever", "StageHook", "cap_per_article", "chunk_from_record",
+           "open_retriever", "timed", "tokenize"]
 
 RETRIEVERS = ("dense", "bm25", "rrf", "hybrid")
 DEFAULT_RETRIEVER = "hybrid"
@@ -34,6 +35,8 @@ DEFAULT_RETRIEVER = "hybrid"
 HYBRID_BM25_WEIGHT = 0.2
 FETCH_K = 40
 log = logging.getLogger("practice_assistant")
+StageHook = Callable[[str, float], None]
+"""Told each stage's name and milliseconds: how the benchmarks time the real code path."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,10 @@ class HybridRetriever:
 
     def __init__(self, collection: Any, embeddings: Embeddings, mode: str = DEFAULT_RETRIEVER,
                  bm25_weight: float = HYBRID_BM25_WEIGHT, fetch_k: int = FETCH_K,
-                 lexical: LexicalIndex | None = None) -> None:
+                 lexical: LexicalIndex | None = None, on_stage: StageHook | None = None) -> None:
         """``lexical`` is the version's BM25 index and chunk table (see :func:`open_retriever`);
-        without it every chunk is read from ``collection`` and indexed here, in memory."""
+        without it every chunk is read from ``collection`` and indexed here, in memory.
+        ``on_stage`` is told how long ``dense``, ``bm25`` and ``exact`` took in each search."""
         if mode not in RETRIEVERS:
             raise ValueError(f"unknown retriever {mode!r}; choose one of {', '.join(RETRIEVERS)}")
         self.collection = collection
@@ -92,10 +96,12 @@ class HybridRetriever:
         self.lexical = lexical or build_lexical(read_chunks(collection))
         self.chunks = self.lexical.chunks
         self.bm25 = self.lexical.bm25
+        self.on_stage = on_stage
 
     def with_options(self, **options: Any) -> HybridRetriever:
         """The same version searched another way (mode, weight, depth), sharing its index."""
-        current = {"mode": self.mode, "bm25_weight": self.bm25_weight, "fetch_k": self.fetch_k}
+        current = {"mode": self.mode, "bm25_weight": self.bm25_weight, "fetch_k": self.fetch_k,
+                   "on_stage": self.on_stage}
         return HybridRetriever(self.collection, self.embeddings, lexical=self.lexical,
                                **{**current, **options})
 
@@ -127,22 +133,22 @@ class HybridRetriever:
         if not self.chunks:
             return []
         if self.mode == "bm25":
-            scores = self.bm25_scores(query)
+            scores = timed(self.on_stage, "bm25", self.bm25_scores, query)
             top = _top(scores, k)
             peak = float(scores[top[0]]) if len(top) else 0.0
             return [Passage(self.chunks[i], _squash(float(scores[i]), peak)) for i in top
                     if scores[i] > 0]
         vector = vector if vector is not None else self.embed_query(query)
-        dense = self.dense_hits(vector, max(k, self.fetch_k))
+        dense = timed(self.on_stage, "dense", self.dense_hits, vector, max(k, self.fetch_k))
         if self.mode == "dense":
             ranked = sorted(dense.items(), key=lambda kv: -kv[1])[:k]
             return [Passage(self.chunks[i], score, score) for i, score in ranked]
-        scores = self.bm25_scores(query)
+        scores = timed(self.on_stage, "bm25", self.bm25_scores, query)
         bm25_top = [int(i) for i in _top(scores, self.fetch_k) if scores[i] > 0]
         if self.mode == "rrf":
             return self._rrf(dense, bm25_top, k)
         missing = [i for i in bm25_top if i not in dense]
-        dense.update(self._exact_dense(vector, missing))
+        dense.update(timed(self.on_stage, "exact", self._exact_dense, vector, missing))
         peak = float(scores[bm25_top[0]]) if bm25_top else 0.0
         fused = {i: d + self.bm25_weight * (float(scores[i]) / peak if peak else 0.0)
                  for i, d in dense.items()}
@@ -167,6 +173,17 @@ class HybridRetriever:
         return {row: float(np.dot(np.asarray(emb, dtype=np.float32), query))
                 for row, emb in zip(self.chunks.rows_of(got["ids"]), got["embeddings"],
                                     strict=True)}
+
+
+def timed(hook: StageHook | None, stage: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``, telling ``hook`` how long it took (nothing is timed without a hook)."""
+    if hook is None:
+        return fn(*args)
+    started = time.perf_counter()
+    try:
+        return fn(*args)
+    finally:
+        hook(stage, (time.perf_counter() - started) * 1000)
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
