@@ -69,7 +69,8 @@ class CachingEmbeddings(Embeddings):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         keys = list(self._vectors)
-        tmp = self.path.with_suffix(".tmp.npz")
+        # one temporary file per process: two evaluations sharing the cache must not race
+        tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.tmp.npz")
         np.savez(tmp, keys=np.array(keys),
                  vectors=np.asarray([self._vectors[k] for k in keys], dtype=np.float32))
         tmp.replace(self.path)
