@@ -121,7 +121,9 @@ def train_model(rows: Sequence[LabelledMessage], pieces: Pieces, caught: np.ndar
     signal_coef, signal_intercept, signals = _fit_signals(rows, pieces, detector)
     return CrisisModel(coef=detector.coef, intercept=detector.intercept,
                        lexical=detector.lexical.packed(), threshold=threshold,
-                       lexical_weight=options.lexical_weight, anchors=detector.anchors,
+                       lexical_weight=options.lexical_weight,
+                       # the crisis examples ship only when the gate reads them
+                       anchors=detector.anchors if options.gate > 0 else detector.anchors[:0],
                        gate=options.gate, signal_coef=signal_coef,
                        signal_intercept=signal_intercept, signals=signals,
                        sources=tuple(sorted({r.source for r in rows})))
