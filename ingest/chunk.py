@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from practice_assistant.models import Article, Chunk
+from practice_assistant.text import list_marker, paragraph_spans, sentence_spans
 
 MIN_WORDS = 120
 MAX_WORDS = 300
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def _sections(body: str) -> list[_Section]:
     sections: list[_Section] = []
     heading: str | None = None
     blocks: list[_Block] = []
-    for start, end in _paragraph_spans(body):
+    for start, end in paragraph_spans(body):
         text = body[start:end]
         match = _HEADING.match(text) if "\n" not in text else None
         if match:
@@ -87,7 +86,7 @@ def _sections(body: str) -> list[_Section]:
                 sections.append(_Section(heading, tuple(blocks)))
             heading, blocks = match.group(2).strip(), []
             continue
-        is_list = all(_LIST_ITEM.match(line) or line.startswith(("  ", "\t"))
+        is_list = all(list_marker(line) or line.startswith(("  ", "\t"))
                       for line in text.split("\n") if line.strip())
         block = _Block(start, end, len(text.split()), is_list)
         if is_list and blocks:
@@ -98,14 +97,6 @@ def _sections(body: str) -> list[_Section]:
     if blocks:
         sections.append(_Section(heading, tuple(blocks)))
     return sections
-
-
-def _paragraph_spans(body: str) -> list[tuple[int, int]]:
-    spans = []
-    for match in re.finditer(r"[^\n](?:[^\n]|\n(?!\s*\n))*", body):
-        if match.group(0).strip():
-            spans.append((match.start(), match.end()))
-    return spans
 
 
 def _pack(blocks: tuple[_Block, ...], body: str) -> list[tuple[int, int]]:
@@ -131,8 +122,10 @@ def _pack(blocks: tuple[_Block, ...], body: str) -> list[tuple[int, int]]:
 
 
 def _split_sentences(block: _Block, body: str) -> list[_Block]:
+    """Cut where a sentence ends before a capital or a digit, so "e.g. this" stays whole."""
     text = body[block.start:block.end]
-    cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    starts = [start for start, _ in sentence_spans(text, at="capital")[1:]]
+    cuts = [0, *starts, len(text)]
     out: list[_Block] = []
     run_start, run_words = cuts[0], 0
     for left, right in pairwise(cuts):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from practice_assistant.models import Article
 from practice_assistant.retrieval.hybrid import tokenize
+from practice_assistant.text import sentence_spans_keeping_quotes
 
 _ADDRESSES_ASSISTANT = re.compile(
     r"\byour\s+(?:answer|response|reply|replies|output|message)s?\b"
@@ -30,10 +31,6 @@ repeat suggest promote download install visit click""".split())
 _QUESTION_OPENERS = frozenset("what who whom whose which when where why how can could is are do "
                               "does did will would".split())
 _READER = frozenset("i me my we us our you your yourself".split())
-_SENTENCE = re.compile(  # quoted phrases and dotted names (www.x.com) stay in their sentence
-    r"(?:\"[^\"\n]*[^.!?\"\n]\"|“[^”\n]*[^.!?”\n]”|[.!?:](?=[^\s\"”’')\]])"
-    r"|[.!?][\"”’]+\s+(?=[a-z])|[^.!?:\n])+"
-    r"(?:[.!?:]+[\"”’')\]]*|$)")
 
 
 @dataclass(frozen=True)
@@ -71,7 +68,8 @@ def find_planted(body: str, allowed_hosts: Iterable[str] | None = None) -> list[
     """
     hosts = None if allowed_hosts is None else {h.lower().removeprefix("www.")
                                                  for h in allowed_hosts}
-    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(body)]
+    # Quoted phrases and dotted names (www.x.com) stay in their sentence.
+    sentences = [body[start:end] for start, end in sentence_spans_keeping_quotes(body)]
     sentences = [s.lstrip("#>*-0123456789. ").strip() for s in sentences]
     flags: list[Flag] = []
     for sentence in (s for s in sentences if len(s.split()) >= 3):

@@ -99,6 +99,16 @@ def test_markers_are_parsed_wherever_the_model_puts_them():
     assert markers == 5
 
 
+def test_draft_sentences_keep_decimals_urls_and_closing_quotes():
+    """"1.5" and "www.x.com" do not end a sentence; a closing quote stays with its sentence."""
+    sentences, markers = split_sentences(
+        'Sessions last 1.5 hours at www.example.com [1]. She called it "a pause [2]." Then go.')
+    assert [s.text for s in sentences] == ["Sessions last 1.5 hours at www.example.com.",
+                                           'She called it "a pause."', "Then go."]
+    assert [s.cited for s in sentences] == [(1,), (2,), ()]
+    assert markers == 2
+
+
 def test_unsupported_sentence_and_invalid_marker_are_removed():
     """A made-up sentence goes, a [7] goes, citations are renumbered from 1."""
     draft = ("Yes, EMDR can be done online. [2] You do not have to describe every detail of a "

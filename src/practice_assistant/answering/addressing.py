@@ -41,6 +41,8 @@ from langchain_core.embeddings import Embeddings
 
 from practice_assistant.models import Chunk
 from practice_assistant.retrieval.hybrid import tokenize
+from practice_assistant.text import sentences
+from practice_assistant.text import words as text_words
 
 MAX_CENTRALITY = 0.08  # an uncovered rare word moving the question this much is its subject
 RARE_SHARE = 0.2  # "rare": in at most this share of the articles (at least one article)
@@ -51,13 +53,11 @@ DISCLAIMER = re.compile(
     r"\b(?:we|i|this (?:article|post|guide|page)|it)\s+(?:don'?t|do not|doesn'?t|does not|"
     r"can'?t|cannot|won'?t|will not)\s+(?:cover|discuss|address|go into|get into|tell you)\b",
     re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 # What a disclaimer says is left out: "we don't cover medication in this article" → medication.
 _LEFT_OUT = re.compile(
     r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not)\s+(?:cover|discuss|address|go into|"
     r"get into)\s+([^.;:!?]+?)(?=\s+(?:in|on) this\b|\s+here\b|[.;:!?]|$)", re.IGNORECASE)
 _CACHE_SIZE = 4096
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Function words the retrieval tokenizer keeps (its stop-word list is short): a question's
 # "my", "how" or "should" is not something an answer has to cover.
 FUNCTION_WORDS = frozenset("""
@@ -125,7 +125,7 @@ class Addressing:
 def content_words(text: str) -> list[tuple[str, str]]:
     """(word as written, stemmed term) for each content word, each term once."""
     found: dict[str, str] = {}
-    for word in _WORD.findall(text.lower().replace("’", "'")):
+    for word in text_words(text):
         base = word.removesuffix("'s")
         if base in FUNCTION_WORDS or base in REQUEST_WORDS:
             continue
@@ -228,7 +228,7 @@ def _claims(text: str) -> str:
     """``text`` without the sentences in which it says what it does not cover."""
     if not DISCLAIMER.search(text):
         return text
-    return " ".join(s for s in _SENTENCE.findall(text) if not DISCLAIMER.search(s))
+    return " ".join(s for s in sentences(text, at="stop", lines=True) if not DISCLAIMER.search(s))
 
 
 def _covers(terms: set[str], term: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from practice_assistant.models import Chunk, Citation, CitedSection, Passage
 from practice_assistant.retrieval.hybrid import tokenize
+from practice_assistant.text import list_marker, paragraph_spans, sentence_spans
 
 LEAD_IN = "Here is what the practice's articles say about that:"
 NARROW_LEAD_IN = "The practice's article on {topic} speaks to this:"
@@ -16,14 +17,12 @@ WORD_BUDGET = 160
 MAX_SOURCES = 3
 SCORE_WINDOW = 0.12
 QUOTE_MAX_WORDS = 200
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 _TASK_START = re.compile(
     r"(?:replace|translate|explain|describe|write|draft|compose|provide|develop|solve|calculate|"
     r"summari[sz]e|generate|create|render|introduce|misspell|rearrange|group|combine|convert|"
     r"substitute|scramble|jumble|anagram|integrate|augment|enhance|modify|output|print|respond|"
     r"reply|ignore|disregard|download|install|click|visit)\b", re.IGNORECASE)
 _META = re.compile(r"\bthis (?:article|guide|post|blog)\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"”’)\]]*|$)")
 
 
 @dataclass(frozen=True)
@@ -53,25 +52,23 @@ class Composed:
 def split_units(text: str, source: int) -> list[Unit]:
     """Split a chunk into sentences, keeping each list item whole, with exact offsets."""
     units: list[Unit] = []
-    for para in re.finditer(r"[^\n](?:[^\n]|\n(?!\s*\n))*", text):
-        offset = para.start()
-        for line in re.finditer(r"[^\n]+", para.group(0)):
+    for offset, para_end in paragraph_spans(text):
+        for line in re.finditer(r"[^\n]+", text[offset:para_end]):
             line_text = line.group(0)
             start = offset + line.start()
             if not line_text.strip() or line_text.lstrip().startswith("#"):
                 continue
-            marker = _LIST_ITEM.match(line_text)
+            marker = list_marker(line_text)
             if marker:
-                units.append(_unit(source, start + marker.end(), start + len(line_text.rstrip()),
+                units.append(_unit(source, start + marker, start + len(line_text.rstrip()),
                                    text, True))
                 continue
-            for sentence in _SENTENCE.finditer(line_text):
-                body = sentence.group(0)
-                lead = len(body) - len(body.lstrip())
-                if len(body.strip().split()) < 3 or _is_question(body):
+            # Every stop ends a unit, even in "3.5" or "e.g.", as composing has always cut them.
+            for left, right in sentence_spans(line_text, at="stop"):
+                body = line_text[left:right]
+                if len(body.split()) < 3 or _is_question(body):
                     continue
-                units.append(_unit(source, start + sentence.start() + lead,
-                                   start + sentence.start() + len(body.rstrip()), text, False))
+                units.append(_unit(source, start + left, start + right, text, False))
     marked: list[Unit] = []
     for i, unit in enumerate(units):
         intro = (not unit.is_item and unit.text.endswith(":")

@@ -18,6 +18,7 @@ from langchain_core.embeddings import Embeddings
 from practice_assistant.answering.compose import QUOTE_MAX_WORDS, Unit, split_units
 from practice_assistant.models import Citation, Passage
 from practice_assistant.retrieval.hybrid import tokenize
+from practice_assistant.text import list_marker, sentence_spans
 
 SUPPORT_COSINE = 0.62
 SUPPORT_OVERLAP = 0.8
@@ -25,8 +26,6 @@ MIN_KEPT_FRACTION = 0.5
 _CACHE_SIZE = 256
 _MARKER = re.compile(r"\[\s*(?:sources?\s*)?(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\s*\]", re.IGNORECASE)
 _STRAY_MARKER = re.compile(r"\[\s*(?:sources?\s*)?[\d\s,;n]*\]", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=\S)")
 _NUMBER = re.compile(r"\b(\d+(?:[.,]\d+)?|two|three|four|five|six|seven|eight|nine|ten|"
                      r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|"
                      r"percent)\b", re.IGNORECASE)
@@ -99,14 +98,15 @@ def split_sentences(draft: str) -> tuple[list[Sentence], int]:
     sentences: list[Sentence] = []
     markers = 0
     for line_no, line in enumerate(draft.splitlines()):
-        item = _LIST_ITEM.match(line)
-        body = line[item.end():] if item else line
+        item = list_marker(line)
+        body = line[item:]
         if not body.strip() or body.lstrip().startswith("#"):
             continue
         # A marker after the full stop belongs to the sentence before it.
         body = re.sub(r"([.!?…])((?:\s*" + _MARKER.pattern + r")+)",
                       lambda m: m.group(2) + m.group(1), body, flags=re.IGNORECASE)
-        for piece in _SENTENCE_END.split(body.strip()):
+        for left, right in sentence_spans(body, at="space"):  # "3.5" and URLs stay whole
+            piece = body[left:right]
             found = [int(n) for group in _MARKER.findall(piece) for n in re.split(r"[,;]", group)]
             markers += len(found)
             text = _STRAY_MARKER.sub("", _MARKER.sub("", piece))
@@ -124,13 +124,13 @@ def evidence_units(text: str, source: int) -> list[Unit]:
     for unit in units:
         if not unit.is_item:
             continue
-        pieces = list(re.finditer(r"\S.*?(?:[.!?…][\"”’)]*(?=\s|$)|$)", unit.text))
+        pieces = sentence_spans(unit.text, at="space")
         if len(pieces) < 2:
             continue
-        for piece in pieces:
-            start = unit.start + piece.start()
-            extra.append(Unit(source, start, start + len(piece.group(0)), piece.group(0), True,
-                              False, frozenset(tokenize([piece.group(0)])[0])))
+        for left, right in pieces:
+            piece = unit.text[left:right]
+            extra.append(Unit(source, unit.start + left, unit.start + right, piece, True,
+                              False, frozenset(tokenize([piece])[0])))
     return units + extra
 
 

@@ -14,7 +14,6 @@ a megabyte). ``make safety-model`` rebuilds them.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from practice_assistant.safety.patterns import normalize
+from practice_assistant.text import words as text_words
 
 DEFAULT_MODEL = Path(__file__).parent / "data" / "crisis_model.npz"
 
@@ -31,13 +31,12 @@ class ModelFileError(Exception):
     """The shipped crisis model is missing or unreadable: rebuild it with `make safety-model`."""
 
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 CHAR_SIZES = (2, 3, 4, 5)
 
 
 def lexical_features(text: str) -> list[str]:
     """Words, word pairs and character n-grams inside words (padded like sklearn's char_wb)."""
-    words = _WORD.findall(normalize(text))
+    words = text_words(normalize(text))
     features = [f"w:{w}" for w in words]
     features += [f"w:{a} {b}" for a, b in itertools.pairwise(words)]
     for word in words:

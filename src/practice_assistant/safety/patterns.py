@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from practice_assistant.safety.rules import CRISIS_RULES, FICTION, FOREIGN_CRISIS
+from practice_assistant.text import STOPS, sentences
 
 __all__ = [
     "CRISIS_RULES",
@@ -115,10 +116,13 @@ def is_negated(text: str, start: int, end: int) -> bool:
 
 def is_definitional(text: str) -> bool:
     """A short factual question about a topic ("what is self-harm?"), not about oneself."""
-    sentences = [s.strip() for s in re.split(r"[.!?\n]+", text) if s.strip()]
-    if not sentences or len(text.split()) > 30:
+    # Every stop or line break ends a piece; the stops themselves are not part of it.
+    pieces = [s.rstrip(STOPS).rstrip()
+              for s in sentences(text, at="stop", lines=True, closers=False)]
+    pieces = [p for p in pieces if p]
+    if not pieces or len(text.split()) > 30:
         return False
-    for sentence in sentences:
+    for sentence in pieces:
         if not _DEFINITIONAL.match(sentence):
             return False
         rest = _HELPER.sub("", sentence)

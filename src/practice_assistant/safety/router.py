@@ -18,7 +18,6 @@ visitor writes (e.g. "ignore previous instructions") can switch crisis routing o
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,11 +42,11 @@ from practice_assistant.safety.replies import (
     out_of_scope_reply,
 )
 from practice_assistant.safety.scope import is_non_english, scope_check
+from practice_assistant.text import sentences
 
 log = logging.getLogger("practice_assistant")
 
 _SIGNAL_PRIORITY = ("abuse_violence", "child_at_risk")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n+\s*")
 WINDOW_WORDS = 45
 MAX_WINDOWS = 40
 #: a scope request this short is answered as such before the classifier reads it
@@ -182,7 +181,8 @@ def windows(message: str, size: int = 45, min_words: int = 60) -> list[str]:
     if len(message.split()) < min_words:
         return []
     pieces: list[str] = []
-    for sentence in _SENTENCE_END.split(message):
+    # A line break ends a sentence; a stop does only where whitespace follows it directly.
+    for sentence in sentences(message, at="space", lines=True, closers=False):
         tokens = sentence.split()
         pieces += [" ".join(tokens[i:i + size]) for i in range(0, len(tokens), size)]
     runs: list[str] = []
