@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 Route = Literal["answer", "practice_info", "no_answer", "out_of_scope", "crisis", "rate_limited",
@@ -38,6 +38,13 @@ class Chunk:
     position: int
     topic: str | None = None
     focus: str | None = None
+
+    def at_site(self, site_url: str | None) -> Chunk:
+        """This chunk with a site-relative URL ("/blog/x") made absolute on ``site_url``: the
+        index stores links as the articles give them; they are joined once, as chunks load."""
+        if site_url and self.url and self.url.startswith("/"):
+            return replace(self, url=site_url.rstrip("/") + self.url)
+        return self
 
     def metadata(self) -> dict[str, Any]:
         """Chroma-ready metadata: Chroma rejects None values, so they are left out.

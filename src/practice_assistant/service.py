@@ -17,7 +17,7 @@ from practice_assistant.answering.compose import Composed, compose
 from practice_assistant.answering.followup import carry_topic
 from practice_assistant.answering.generate import LLMAnswerer
 from practice_assistant.limits_policy import RATE_LIMITED_REPLY, QuestionLimiter, Visitor
-from practice_assistant.models import Answer, Citation, Passage, RouteDecision
+from practice_assistant.models import Answer, Passage, RouteDecision
 from practice_assistant.practice.facts import PracticeFacts
 from practice_assistant.practice.info import practice_reply
 from practice_assistant.practice.route import PracticeDetector
@@ -108,7 +108,8 @@ class Assistant:
                  practice: PracticeDetector | None = None, *,
                  open_index: RetrieverOpener = open_retriever, composer: Composer = compose,
                  on_stage: StageHook | None = None) -> None:
-        """``open_index(store, version, embeddings, mode=...)`` gives each version's retriever;
+        """``open_index(store, version, embeddings, site_url=..., mode=...)`` gives each
+        version's retriever, its chunks' URLs joined on the site's;
         ``composer`` writes the extractive answer; ``on_stage`` is told each stage's name and
         milliseconds (embed, safety, retrieve, compose, and the retriever's own), for timing."""
         if not isinstance(safety, SafetyRouter):
@@ -152,9 +153,10 @@ class Assistant:
     def _load(self, current: IndexVersion) -> _Loaded:
         # The articles through the BM25 index saved at ingest; the facts from the same version.
         hook = {"on_stage": self.on_stage} if self.on_stage is not None else {}
+        site = self.settings.site_url
         retriever = self.open_index(self.store, current.version, self.embeddings,
-                                    mode=self.settings.retriever, **hook)
-        facts = read_facts(self.store.open_collection(current.version))
+                                    mode=self.settings.retriever, site_url=site, **hook)
+        facts = read_facts(self.store.open_collection(current.version), site)
         questions = [item.question for item in facts.extra]
         vectors = self.embeddings.embed_documents(questions) if questions else []
         return _Loaded(current, retriever, facts,
@@ -235,8 +237,7 @@ class Assistant:
         match = self.practice.detect(text, vector, loaded.extras)
         if match is None:
             return None
-        answer = practice_reply(question, match, loaded.facts, self.settings)
-        return replace(answer, citations=self._with_urls(answer.citations))
+        return practice_reply(question, match, loaded.facts, self.settings)
 
     def _grounded(self, question: str, text: str, query: str, vector: list[float],
                   started: float) -> Generator[str, None, Answer]:
@@ -266,12 +267,12 @@ class Assistant:
         elif self.answerer is not None:
             drafted = yield from self.answerer.draft(query, passages, started)
             answer = Answer(question=question, route="answer", answer=drafted.answer,
-                            citations=self._with_urls(drafted.citations),
+                            citations=drafted.citations,
                             consultation=self.settings.consultation, notice=drafted.notice,
                             fallback=drafted.fallback, timings_ms=drafted.timings_ms)
         else:
             answer = Answer(question=question, route="answer", answer=composed.answer,
-                            citations=self._with_urls(composed.citations),
+                            citations=composed.citations,
                             consultation=self.settings.consultation,
                             reason=verdict.reason if verdict else None)
         timings = {**answer.timings_ms, "retrieve": retrieve_ms,
@@ -326,20 +327,13 @@ class Assistant:
         topics: list[tuple[str, str | None]] = []
         for chunk in itertools.chain((p.chunk for p in passages), retriever.chunks):  # lazy
             if all(chunk.title != title for title, _ in topics):
-                topics.append((chunk.title, self._url(chunk.url)))
+                topics.append((chunk.title, chunk.url))
             if len(topics) == 3:
                 break
         lines = [NO_ANSWER_LEAD, ""]
         lines += [f"- [{t}]({u})" if u else f"- {t}" for t, u in topics]
         return Answer(question=question, route="no_answer", answer="\n".join(lines))
 
-    def _url(self, url: str | None) -> str | None:
-        if url and url.startswith("/"):
-            return self.settings.site_url.rstrip("/") + url
-        return url
-
-    def _with_urls(self, citations: tuple[Citation, ...]) -> tuple[Citation, ...]:
-        return tuple(replace(c, url=self._url(c.url)) for c in citations)
 
 
 def _ms(started: float) -> float:

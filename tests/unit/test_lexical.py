@@ -33,6 +33,7 @@ from practice_assistant.retrieval.lexical import (
     build_lexical,
     has_lexical,
     load_lexical,
+    read_chunks,
     save_lexical,
 )
 from practice_assistant.service import NO_ANSWER_LEAD, Assistant
@@ -316,3 +317,27 @@ def test_the_assistant_answers_with_the_composer_it_is_given(store: IndexStore, 
                           open_index=opener, composer=composer)
     assistant.ask("anxiety attachment reassurance")
     assert opened == [store.current().version] and composed == ["anxiety attachment reassurance"]
+
+
+def test_site_relative_urls_are_joined_once_as_chunks_load_from_either_index(
+        store: IndexStore, embeddings):
+    """The index keeps "/blog/x" as the article gives it; the retriever's chunks carry the
+    absolute link, from the saved table and from an index built in memory alike."""
+    version = store.current().version
+    site = "https://www.example-practice.com/"
+    saved = open_retriever(store, version, embeddings, site_url=site)
+    built = build_lexical(read_chunks(store.open_collection(version)), site)
+    plain = open_retriever(store, version, embeddings)
+    for chunks in (saved.chunks, built.chunks):
+        urls = {c.slug: c.url for c in chunks}
+        assert urls["article-01"] == "https://www.example-practice.com/blog/article-01"
+        assert urls["article-04"] is None  # an article without a URL keeps none
+    assert {c.slug: c.url for c in plain.chunks}["article-01"] == "/blog/article-01"
+    linked = [p.chunk.url for p in saved.search("couples therapy", k=10) if p.chunk.url]
+    assert linked and all(url.startswith(site) for url in linked)
+
+
+def test_an_absolute_url_is_kept_as_it_is():
+    chunk = Chunk(id="a:0", slug="a", title="A", url="https://elsewhere.org/a", section=None,
+                  text="t", position=0)
+    assert chunk.at_site("https://www.example-practice.com") is chunk

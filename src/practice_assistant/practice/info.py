@@ -18,7 +18,7 @@ EMPTY_FIELD = "The practice can tell you about {about} in a free 15-minute consu
 
 def practice_reply(question: str, match: PracticeMatch, facts: PracticeFacts,
                    settings: Settings) -> Answer:
-    """The reply for a practical question (URLs as staff wrote them; paths not yet joined)."""
+    """The reply for a practical question (its facts' URLs already joined on the site's)."""
     if match.extra is not None and match.extra < len(facts.extra):
         item = facts.extra[match.extra]
         return _quoted(question, match, item.answer, item.question, item.url, settings)

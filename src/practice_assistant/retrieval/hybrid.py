@@ -48,8 +48,8 @@ class Hit:
     bm25: float
 
 
-def open_retriever(store: IndexStore, version: str, embeddings: Embeddings,
-                   **options: Any) -> HybridRetriever:
+def open_retriever(store: IndexStore, version: str, embeddings: Embeddings, *,
+                   site_url: str | None = None, **options: Any) -> HybridRetriever:
     """The retriever for one version of ``store``, from the BM25 index saved at ingest.
 
     A version written before BM25 indexes were saved (or whose saved index does not match its
@@ -58,10 +58,11 @@ def open_retriever(store: IndexStore, version: str, embeddings: Embeddings,
 
     The practice's facts (slug ``practice-facts``) share the version's collection but are
     never searched: the retriever reads the collection through :class:`ArticleView`, and the
-    saved BM25 index holds the articles' chunks only.
+    saved BM25 index holds the articles' chunks only. ``site_url`` makes the chunks'
+    site-relative URLs absolute as they load, so citations and topic links need no patching.
     """
     collection = ArticleView(store.open_collection(version))
-    lexical = load_lexical(store.version_files(version))
+    lexical = load_lexical(store.version_files(version), site_url)
     if lexical is not None and len(lexical.chunks) != collection.count():
         log.warning("index version %s: saved BM25 holds %d chunks, the collection %d; "
                     "indexing in memory instead", version, len(lexical.chunks),
@@ -71,6 +72,8 @@ def open_retriever(store: IndexStore, version: str, embeddings: Embeddings,
         log.warning("index version %s has no saved BM25 index (written before ingest saved "
                     "one): indexing its chunks in memory; run `python -m ingest` once to save "
                     "it", version)
+    if lexical is None:
+        lexical = build_lexical(read_chunks(collection), site_url)
     return HybridRetriever(collection, embeddings, lexical=lexical, **options)
 
 

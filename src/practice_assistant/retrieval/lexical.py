@@ -81,8 +81,9 @@ def read_chunks(collection: Any) -> list[Chunk]:
 class ChunkList(Sequence[Chunk]):
     """Chunks held in memory (an index built in this process), addressable by row and id."""
 
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
-        self._chunks = list(chunks)
+    def __init__(self, chunks: Sequence[Chunk], site_url: str | None = None) -> None:
+        """``site_url`` joins site-relative chunk URLs (see `Chunk.at_site`)."""
+        self._chunks = [chunk.at_site(site_url) for chunk in chunks]
         self._row = {chunk.id: i for i, chunk in enumerate(self._chunks)}
 
     def __len__(self) -> int:
@@ -109,8 +110,10 @@ class ChunkList(Sequence[Chunk]):
 class ChunkTable(Sequence[Chunk]):
     """Chunks read from a saved table, decoded one row at a time on access."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, site_url: str | None = None) -> None:
+        """``site_url`` joins site-relative chunk URLs as rows are decoded (`Chunk.at_site`)."""
         self.folder = folder = Path(folder)
+        self.site_url = site_url
         self._offsets = np.load(folder / "chunks.offsets.npy", mmap_mode="r")
         self._ids = np.load(folder / "chunks.ids.npy", mmap_mode="r")  # sorted
         with open(folder / "chunks.jsonl", "rb") as handle:
@@ -140,7 +143,7 @@ class ChunkTable(Sequence[Chunk]):
 
     def _decode(self, row: int) -> Chunk:
         start, end = int(self._offsets[row]), int(self._offsets[row + 1])
-        return Chunk(**json.loads(self._blob[start:end]))
+        return Chunk(**json.loads(self._blob[start:end])).at_site(self.site_url)
 
     def rows_of(self, ids: Sequence[str]) -> list[int]:
         """Rows of ``ids`` by binary search; an id this version does not hold raises KeyError."""
@@ -184,14 +187,15 @@ class LexicalIndex:
     saved: bool = False
 
 
-def build_lexical(chunks: Sequence[Chunk]) -> LexicalIndex:
-    """Tokenise and index ``chunks`` in memory, rows in chunk-id order."""
+def build_lexical(chunks: Sequence[Chunk], site_url: str | None = None) -> LexicalIndex:
+    """Tokenise and index ``chunks`` in memory, rows in chunk-id order (URLs joined on
+    ``site_url`` when given; an index to be saved keeps them as the articles give them)."""
     chunks = sorted(chunks, key=lambda c: c.id.encode("utf-8"))
     if not chunks:
         return LexicalIndex(EmptyBM25(), ChunkList([]))
     bm25 = bm25s.BM25()
     bm25.index(tokenize([bm25_text(c) for c in chunks]), show_progress=False)
-    return LexicalIndex(bm25, ChunkList(chunks))
+    return LexicalIndex(bm25, ChunkList(chunks, site_url))
 
 
 def save_lexical(index: LexicalIndex, folder: Path) -> Path:
@@ -237,7 +241,7 @@ def _write_table(chunks: Sequence[Chunk], folder: Path) -> None:
     np.save(folder / "chunks.ids.npy", np.array(ids, dtype=f"S{width}"))
 
 
-def load_lexical(folder: Path) -> LexicalIndex | None:
+def load_lexical(folder: Path, site_url: str | None = None) -> LexicalIndex | None:
     """The index saved in ``folder/bm25``, memory-mapped; None when there is none (a version
     written before indexes were saved) or it is in a format this code does not read."""
     target = Path(folder) / FOLDER
@@ -252,7 +256,7 @@ def load_lexical(folder: Path) -> LexicalIndex | None:
     if manifest.get("chunks") == 0:
         return LexicalIndex(EmptyBM25(), ChunkList([]), saved=True)
     bm25 = bm25s.BM25.load(str(target), mmap=True, show_progress=False)
-    table = ChunkTable(target)
+    table = ChunkTable(target, site_url)
     if len(table) != manifest["chunks"] or bm25.scores["num_docs"] != len(table):
         log.warning("%s: saved BM25 and chunk table disagree; ignoring them", target)
         return None

@@ -48,10 +48,11 @@ def _both(where: dict[str, Any] | None) -> dict[str, Any]:
     return _NOT_FACTS if not where else {"$and": [_NOT_FACTS, where]}
 
 
-def read_facts(collection: Any) -> PracticeFacts:
-    """The facts a version holds; all empty when it holds none (no facts file ingested)."""
+def read_facts(collection: Any, site_url: str | None = None) -> PracticeFacts:
+    """The facts a version holds; all empty when it holds none (no facts file ingested).
+    Site-relative URLs are joined on ``site_url`` (see `Chunk.at_site`)."""
     found = collection.get(where=_FACTS, include=["documents", "metadatas"])
-    chunks: list[Chunk] = [chunk_from_record(cid, text or "", meta)
+    chunks: list[Chunk] = [chunk_from_record(cid, text or "", meta).at_site(site_url)
                            for cid, text, meta in zip(found["ids"], found["documents"],
                                                       found["metadatas"], strict=True)]
     return facts_from_chunks(chunks)
