@@ -14,7 +14,7 @@ LLM_MODEL_FILE ?= var/models/gemma3-270m-q4_k_m.gguf
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export HF_HUB_OFFLINE := 1
 
-.PHONY: safety-model practice-model eval-practice run test test-fast lint ingest eval eval-golden eval-routing screenshot clean help llm-server bench-ingest bench-query bench-load
+.PHONY: safety-model practice-model answerable-model eval-practice run test test-fast lint ingest eval eval-golden eval-routing screenshot clean help llm-server bench-ingest bench-query bench-load
 
 help:
 	@echo "make run    - install if needed, ingest corpus/ if stale, serve the chat page on $(HOST):$(PORT)"
@@ -94,6 +94,11 @@ eval-practice: $(VENV)/.installed
 # Rebuild the shipped practice-topic examples from training/practice_*.jsonl.
 practice-model: $(VENV)/.installed
 	$(BIN)/practice-assistant train-practice
+
+# Rebuild the shipped answerability model (answering/data/answerable_model.npz) from the
+# labelled questions in eval/ and training/; prints the leave-one-writer-out table first.
+answerable-model: $(VENV)/.installed
+	$(BIN)/practice-assistant train-answerable
 
 eval-routing: $(VENV)/.installed
 	$(BIN)/practice-assistant eval-routing --leave-one-source-out

@@ -12,8 +12,10 @@ from typing import Any
 
 from ingest import command as ingest_command
 from ingest.command import EXIT_FAILED_FILES, EXIT_OK, EXIT_USAGE
+from practice_assistant.answering.answerable import DEFAULT_MODEL as DEFAULT_ANSWER_MODEL
 from practice_assistant.app_service import build_assistant, build_router
 from practice_assistant.embedding import CachingEmbeddings, load_embeddings
+from practice_assistant.evaluation import answerable
 from practice_assistant.evaluation.answers import format_report, run_answer_eval
 from practice_assistant.evaluation.datasets import DEFAULT_EVAL_DIR, build_golden_index
 from practice_assistant.evaluation.practice import (
@@ -106,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
                           help="where to write the examples (default "
                                "practice/data/practice_examples.npz in the package)")
 
+    answerable = sub.add_parser(
+        "train-answerable", help="fit the answerability model the addressing check ships, and "
+                                 "validate it leaving one writer out at a time")
+    answerable.add_argument("--out", type=Path, default=DEFAULT_ANSWER_MODEL,
+                            help="where to write the model (default "
+                                 f"{DEFAULT_ANSWER_MODEL.name} in the package)")
+    answerable.add_argument("--json", action="store_true", help="the table as JSON lines")
+
     train = sub.add_parser("train-safety", help="fit the crisis classifier the router ships")
     _add_routing_data(train)
     train.add_argument("--out", type=Path, default=DEFAULT_MODEL,
@@ -147,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"ingest": ingest_command.run, "ask": _ask, "eval": _eval,
                 "eval-routing": _eval_routing,
                 "train-safety": _train_safety, "train-practice": _train_practice,
+                "train-answerable": _train_answerable,
                 "eval-answers": _eval_answers}
     return handlers[args.command](args, settings)
 
@@ -303,6 +314,33 @@ def _train_practice(args: argparse.Namespace, settings: Settings) -> int:
     print(f"wrote {out}: {len(bank.texts)} examples ({len(bank.topics)} topics), free margin "
           f"{bank.free_margin:.3f}, veto margin {bank.veto_margin:.3f}; leave-one-out on the "
           f"training rows: {json.dumps(figures)}")
+    return EXIT_OK
+
+
+def _train_answerable(args: argparse.Namespace, settings: Settings) -> int:
+    embeddings = CachingEmbeddings(load_embeddings(), Path("var/cache/answerable-embeddings.npz"))
+    try:
+        questions = answerable.read_questions()
+        store = build_golden_index(settings.corpus_dir, embeddings, DEFAULT_EVAL_DIR)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    rows = answerable.ask_all(settings, embeddings, build_router(embeddings), store, questions)
+    embeddings.save()
+    figures = answerable.leave_one_writer_out(rows)
+    if args.json:
+        for figure in figures:
+            print(json.dumps(figure.to_json()))
+    else:
+        print("leave one writer out (each row: fitted and thresholded on the other writers)")
+        print(answerable.format_figures(figures))
+    model = answerable.train(rows, fingerprint_=answerable.fingerprint())
+    model.save(args.out)
+    print(f"wrote {args.out}: {len(model.texts)} labelled questions "
+          f"({int(model.answered.sum())} answered), {sum(r.reaches_model for r in rows)} fitted, "
+          f"threshold {model.threshold:.3f}, coefficients "
+          + json.dumps({f: round(float(c), 2) for f, c in zip(answerable.FEATURES, model.coef,
+                                                               strict=True)}))
     return EXIT_OK
 
 

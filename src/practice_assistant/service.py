@@ -13,6 +13,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from practice_assistant.answering.addressing import AddressCheck, Addressing
+from practice_assistant.answering.answerable import AnswerModel, load_default_model
 from practice_assistant.answering.compose import Composed, compose
 from practice_assistant.answering.followup import carry_topic
 from practice_assistant.answering.generate import LLMAnswerer
@@ -107,11 +108,14 @@ class Assistant:
                  limiter: QuestionLimiter | None = None,
                  practice: PracticeDetector | None = None, *,
                  open_index: RetrieverOpener = open_retriever, composer: Composer = compose,
-                 on_stage: StageHook | None = None) -> None:
+                 on_stage: StageHook | None = None,
+                 answerable: AnswerModel | bool | None = True) -> None:
         """``open_index(store, version, embeddings, site_url=..., mode=...)`` gives each
         version's retriever, its chunks' URLs joined on the site's;
         ``composer`` writes the extractive answer; ``on_stage`` is told each stage's name and
-        milliseconds (embed, safety, retrieve, compose, and the retriever's own), for timing."""
+        milliseconds (embed, safety, retrieve, compose, and the retriever's own), for timing;
+        ``answerable`` is the answerability model the addressing check reads after its rules
+        (True: the shipped one; None: none, which only its training uses)."""
         if not isinstance(safety, SafetyRouter):
             raise TypeError("an Assistant needs a SafetyRouter: crisis routing cannot be left out")
         self.settings = settings
@@ -127,6 +131,7 @@ class Assistant:
         self.open_index = open_index
         self.composer = composer
         self.on_stage = on_stage
+        self.answerable = load_default_model() if answerable is True else answerable or None
 
     def retriever(self) -> HybridRetriever:
         """The retriever for the serving version, reloaded when the marker moves."""
@@ -161,7 +166,7 @@ class Assistant:
         vectors = self.embeddings.embed_documents(questions) if questions else []
         return _Loaded(current, retriever, facts,
                        tuple(zip(questions, (list(v) for v in vectors), strict=True)),
-                       AddressCheck(self.embeddings, retriever.chunks))
+                       AddressCheck(self.embeddings, retriever.chunks, model=self.answerable))
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Route a visitor's message and compose the reply; never raises on bad input.
@@ -286,7 +291,9 @@ class Assistant:
         """Whether the sentences the composer picked speak to the question at all."""
         used = {u.source for u in composed.picked}
         chunks = [p.chunk for i, p in enumerate(composed.sources) if i in used]
-        return loaded.addressing.check(query, vector, [u.text for u in composed.picked], chunks)
+        best = max((p.relevance for p in composed.sources), default=0.0)
+        return loaded.addressing.check(query, vector, [u.text for u in composed.picked], chunks,
+                                       best_passage=best)
 
     def _unavailable(self, question: str, started: float) -> Answer:
         """A short apology that still carries the crisis line: the visitor may need it."""

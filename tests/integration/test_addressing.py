@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import SEED_SLUG
+from conftest import ROOT, SEED_SLUG
 from practice_assistant.answering.addressing import _LEFT_OUT, _claims, content_words
 
 SIX_REASONS = ("negative meaning", "fear of being blamed", "Vulnerability is hard",
@@ -106,3 +106,37 @@ def test_each_article_is_cited_once_and_every_marker_resolves(rules_only):
     assert any(len(c.sections) > 1 for c in answer.citations)
     for citation in answer.citations:
         assert all(part.quote in bodies[citation.slug] for part in citation.sections)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "can the butterfly hug stop a panic attack when I'm at the office",
+    "how do I get tested for ADHD as a grown-up",
+    "what made Francine Shapiro think EMDR would work",
+])
+def test_a_near_miss_worded_like_an_article_is_refused_by_the_answerability_model(rules_only,
+                                                                                question):
+    """Rewordings of near misses in its training rows: the rules let them through (every
+    uncovered word is incidental), the model, reading how near each is to a known near miss,
+    refuses it and names the nearest of each kind. (Not every rewording is caught: "how did
+    Francine Shapiro come up with EMDR" is still answered, docs/evaluation.md.)"""
+    answer = rules_only.ask(question)
+    assert answer.route == "no_answer" and answer.signal == "not_addressed"
+    assert answer.reason.startswith("answerability") and "nearest unanswered" in answer.reason
+
+
+@pytest.mark.slow
+def test_every_standalone_answerable_golden_question_is_still_answered_with_the_model(
+        rules_only):
+    from practice_assistant.evaluation.datasets import load_golden
+
+    refused = [(r.question, a.reason) for r in load_golden(ROOT / "eval" / "golden.jsonl")
+               if r.answerable and not r.followup_of
+               and (a := rules_only.ask(r.question)).route != "answer"]
+    assert refused == []
+
+
+@pytest.mark.slow
+def test_a_question_the_rules_already_refuse_keeps_their_reason(rules_only):
+    answer = rules_only.ask("how do I set boundaries with my landlord")
+    assert answer.signal == "not_addressed" and "landlord" in answer.reason

@@ -22,6 +22,10 @@ finds the EMDR article. This check reads what the composer actually picked:
   (weighted by rarity) that the picked sentences or the cited titles contain, and the best
   cosine between the question and one picked sentence. Both very low means nothing picked
   speaks to the question.
+- **the answerability model** (:mod:`practice_assistant.answering.answerable`), read only when
+  all of the above pass: a question nearer to known near misses than to known answerable
+  questions, with little of it covered, scores under the model's threshold ("who came up with
+  EMDR" finds the EMDR article, and every word but "came" is covered).
 
 Thresholds were set on the golden questions (every answerable one must pass) and the near
 misses written for this purpose in ``training/near_misses_train.jsonl`` (docs/evaluation.md).
@@ -39,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from practice_assistant.answering.answerable import AnswerModel, Judgement
 from practice_assistant.models import Chunk
 from practice_assistant.retrieval.hybrid import tokenize
 from practice_assistant.text import sentences
@@ -103,9 +108,16 @@ class Addressing:
     uncovered: tuple[tuple[str, float], ...] = ()
     joint: float = 0.0  # centrality of all the uncovered words removed together
     left_out: str | None = None  # a question word a cited article says it does not cover
+    features: tuple[float, ...] = ()  # the model's pipeline features (answerable.FEATURES[2:])
+    judgement: Judgement | None = None  # the answerability model's, when the rules passed
 
     @property
     def reason(self) -> str:
+        if self.judgement is not None and not self.judgement.answerable:
+            j = self.judgement
+            return (f"answerability {j.probability:.2f} < {j.threshold:.2f}: nearest unanswered "
+                    f"question {j.nearest_unanswered!r}, nearest answered "
+                    f"{j.nearest_answered!r}")
         if self.left_out:
             return (f"the question is about {self.left_out!r}, which the cited article says it "
                     "does not cover")
@@ -140,8 +152,11 @@ class AddressCheck:
 
     def __init__(self, embeddings: Embeddings, chunks: Sequence[Chunk],
                  max_centrality: float = MAX_CENTRALITY, min_coverage: float = MIN_COVERAGE,
-                 min_similarity: float = MIN_SIMILARITY) -> None:
+                 min_similarity: float = MIN_SIMILARITY,
+                 model: AnswerModel | None = None) -> None:
+        """``model`` (the shipped one in the service) is read after the rules; None skips it."""
         self.embeddings = embeddings
+        self.model = model
         self.max_centrality = max_centrality
         self.min_coverage = min_coverage
         self.min_similarity = min_similarity
@@ -168,8 +183,9 @@ class AddressCheck:
         return math.log((self._articles + 1) / (self._df.get(term, 0) + 0.5))
 
     def check(self, question: str, vector: Sequence[float], sentences: Sequence[str],
-              cited: Sequence[Chunk] = ()) -> Addressing:
-        """``sentences`` are the picked ones; ``cited`` the chunks they come from."""
+              cited: Sequence[Chunk] = (), best_passage: float | None = None) -> Addressing:
+        """``sentences`` are the picked ones; ``cited`` the chunks they come from;
+        ``best_passage`` the best retrieved passage's cosine (the model needs it)."""
         words = content_words(question)
         picked = set(tokenize([" ".join([*map(_claims, sentences),
                                          *(c.title for c in cited)])])[0])
@@ -189,8 +205,20 @@ class AddressCheck:
         addressed = (left_out is None and all(c < self.max_centrality for _, c in uncovered)
                      and joint < self.max_centrality
                      and not (coverage < self.min_coverage and similarity < self.min_similarity))
+        features: tuple[float, ...] = ()
+        judgement = None
+        if addressed and best_passage is not None:
+            unsaid = sum(not _covers(picked, t) for _, t in words) / len(words) if words else 0.0
+            said = (sum(self.weight(t) for _, t in words if _covers(context, t)) / total
+                    if total else 1.0)
+            features = (round(unsaid, 4), round(said, 4), round(float(best_passage), 4),
+                        round(self._similarity(vector, list(dict.fromkeys(
+                            c.title for c in cited))), 4))
+            if self.model is not None:
+                judgement = self.model.judge(vector, features)
+                addressed = judgement.answerable
         return Addressing(addressed, round(coverage, 3), round(similarity, 3), uncovered, joint,
-                          left_out)
+                          left_out, features, judgement)
 
     def _centrality(self, question: str, vector: Sequence[float], *words: str) -> float:
         """1 - cosine between the question and the question without ``words``."""

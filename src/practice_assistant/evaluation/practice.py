@@ -2,8 +2,11 @@
 
 Every row is asked through the real :class:`~practice_assistant.service.Assistant` (crisis
 routing first, then the practice detector, retrieval, the addressing check) over the golden
-index of ``corpus/``. These files are for measuring only: nothing here feeds back into a
-threshold, a pattern or an example (those come from ``training/``).
+index of ``corpus/``. Nothing here feeds back into a threshold, a pattern or an example of the
+practice detector (those come from ``training/``). The answerability model of the addressing
+check is the exception: ``train-answerable`` fits it on these files' near misses and article
+questions too (:mod:`practice_assistant.evaluation.answerable`), so for that check these sets
+are in-sample and only its leave-one-writer-out table measures it.
 
 - ``eval/practice_questions.jsonl`` (``text``, ``label`` practice_info|article, ``topic``):
   precision and recall of ``practice_info``, the route confusion and the topic confusion;
