@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, SEED_SLUG
+from conftest import SEED_SLUG
 from practice_assistant.answering.addressing import _LEFT_OUT, _claims, content_words
 
 SIX_REASONS = ("negative meaning", "fear of being blamed", "Vulnerability is hard",
@@ -123,17 +123,6 @@ def test_a_near_miss_worded_like_an_article_is_refused_by_the_answerability_mode
     answer = rules_only.ask(question)
     assert answer.route == "no_answer" and answer.signal == "not_addressed"
     assert answer.reason.startswith("answerability") and "nearest unanswered" in answer.reason
-
-
-@pytest.mark.slow
-def test_every_standalone_answerable_golden_question_is_still_answered_with_the_model(
-        rules_only):
-    from practice_assistant.evaluation.datasets import load_golden
-
-    refused = [(r.question, a.reason) for r in load_golden(ROOT / "eval" / "golden.jsonl")
-               if r.answerable and not r.followup_of
-               and (a := rules_only.ask(r.question)).route != "answer"]
-    assert refused == []
 
 
 @pytest.mark.slow
