@@ -23,13 +23,10 @@ import numpy as np
 
 from ingest.article import slugify
 from ingest.load import load_articles
+from ingest.pipeline import save_missing_version_files, save_version_files
 from practice_assistant.embedding import MODEL_NAME
 from practice_assistant.models import Article, Chunk
-from practice_assistant.retrieval.lexical import (
-    chunk_from_record,
-    has_lexical,
-    save_version_lexical,
-)
+from practice_assistant.retrieval.lexical import chunk_from_record
 from practice_assistant.store import ADD_BATCH, IndexStore, add_chunks
 
 VARIANT_NOISE = 0.5
@@ -168,10 +165,8 @@ def ensure_size_index(bench_dir: Path, base: BaseSet, size: int) -> tuple[IndexS
     store = IndexStore(root, collection="practice")
     current = store.current()
     if tag_path.exists() and json.loads(tag_path.read_text()) == tag and current:
-        if not has_lexical(store.version_files(current.version)):  # built before it was saved
-            with store.lock():
-                save_version_lexical(store.open_collection(current.version),
-                                     store.version_files(current.version))
+        with store.lock():  # an index built before its BM25 and term counts were saved
+            save_missing_version_files(store, current.version)
         return store, False
     shutil.rmtree(root, ignore_errors=True)
     with store.lock():
@@ -181,7 +176,7 @@ def ensure_size_index(bench_dir: Path, base: BaseSet, size: int) -> tuple[IndexS
             slugs.update(c.slug for c in chunks)
             add_chunks(collection, chunks, vectors.tolist(),
                        {c.slug: "bench" for c in chunks})
-        save_version_lexical(collection, store.version_files(version))
+        save_version_files(collection, store.version_files(version))
         store.commit(version, articles=len(slugs), chunks=collection.count(), model=MODEL_NAME)
     tag_path.write_text(json.dumps(tag))
     return store, True

@@ -17,10 +17,18 @@ from ingest.chunk import article_topic, chunk_article
 from ingest.errors import ArticleError
 from ingest.guard import guard_articles
 from ingest.load import MAX_FILE_BYTES, load_articles
+from practice_assistant.answering.addressing import TERMS_FILE, ArticleTerms, article_terms
 from practice_assistant.embedding import MODEL_NAME
 from practice_assistant.models import Article, Chunk
 from practice_assistant.practice.facts import FACTS_FILENAME, FACTS_SLUG, facts_chunks, is_facts
-from practice_assistant.retrieval.lexical import has_lexical, save_version_lexical
+from practice_assistant.retrieval.lexical import (
+    build_lexical,
+    has_lexical,
+    load_lexical,
+    read_chunks,
+    save_lexical,
+)
+from practice_assistant.retrieval.views import ArticleView
 from practice_assistant.store import IndexStore, add_chunks, indexed_articles
 
 PIPELINE_VERSION = "1"
@@ -191,7 +199,7 @@ def ingest_articles(articles: Sequence[Article], store: IndexStore,
         todo = [by_slug[s] for s in (*plan.added, *plan.updated)]
         chunks = [c for article in todo for c in chunks_for(article)]
         if not dry_run and not plan.changes and serving:
-            notes += save_missing_bm25(store, serving.version)
+            notes += save_missing_version_files(store, serving.version)
         if dry_run or not plan.changes:
             return IngestReport(plan, failed, 0, time.perf_counter() - started,
                                 articles=len(articles), chunks=serving.chunks if serving else 0,
@@ -215,7 +223,7 @@ def ingest_articles(articles: Sequence[Article], store: IndexStore,
             stages["write"], mark = time.perf_counter() - mark, time.perf_counter()
             # From the whole new version, copied chunks included: BM25's statistics (document
             # frequencies, average length) are the corpus's, so nothing is reused from before.
-            save_version_lexical(collection, store.version_files(version))
+            save_version_files(collection, store.version_files(version))
             stages["bm25"], mark = time.perf_counter() - mark, time.perf_counter()
             record = store.commit(version, articles=len(kept), chunks=collection.count(),
                                   model=MODEL_NAME)
@@ -228,14 +236,31 @@ def ingest_articles(articles: Sequence[Article], store: IndexStore,
                         notes=tuple(notes), stage_seconds=stages)
 
 
-def save_missing_bm25(store: IndexStore, version: str) -> list[str]:
-    """Save the BM25 index of a version written before ingest saved one (no model needed);
-    a note for the report when it did. The caller holds the ingest lock."""
+def save_version_files(collection: Any, folder: Path) -> None:
+    """Save what a finished (not yet committed) version serves with, beside its Chroma data:
+    the articles' BM25 index and their term counts (for the addressing check), both from one
+    read of its article chunks. The practice's facts are left out, as retrieval leaves them."""
+    view = collection if isinstance(collection, ArticleView) else ArticleView(collection)
+    index = build_lexical(read_chunks(view))
+    save_lexical(index, folder)
+    article_terms(index.chunks).save(folder)
+
+
+def save_missing_version_files(store: IndexStore, version: str) -> list[str]:
+    """Save the BM25 index or term counts of a version written before ingest saved them (no
+    model needed); a note for the report when it did. The caller holds the ingest lock."""
     folder = store.version_files(version)
-    if has_lexical(folder):
-        return []
-    save_version_lexical(store.open_collection(version), folder)
-    return [f"saved the BM25 index of index version {version}, written without one"]
+    if not has_lexical(folder):
+        save_version_files(store.open_collection(version), folder)
+        return [f"saved the BM25 index of index version {version}, written without one"]
+    if ArticleTerms.load(folder) is None:
+        saved = load_lexical(folder)
+        chunks = (saved.chunks if saved is not None
+                  else build_lexical(read_chunks(ArticleView(store.open_collection(version))))
+                  .chunks)
+        article_terms(chunks).save(folder)
+        return [f"saved the article term counts ({TERMS_FILE}) of index version {version}"]
+    return []
 
 
 def _embed(embeddings: Embeddings, texts: list[str], progress: Progress | None,

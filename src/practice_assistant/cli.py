@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_routing_data(routing)
     routing.add_argument("--source", action="append", metavar="NAME",
                          help="with --leave-one-source-out: only these held-out sources")
+    routing.add_argument("--scores", type=Path, metavar="FILE",
+                         help="with --leave-one-source-out: write each held-out message's "
+                              "rule decision and classifier probability (no text) as JSONL")
     routing.add_argument("--json", action="store_true")
 
     practice = sub.add_parser("train-practice",
@@ -264,7 +267,12 @@ def _eval_routing(args: argparse.Namespace, settings: Settings) -> int:
         if data is None:
             return EXIT_USAGE
         try:
-            results = held_out_by_source(data, load_embeddings(), sources=args.source)
+            scores: list[dict[str, Any]] | None = [] if args.scores else None
+            results = held_out_by_source(data, load_embeddings(), sources=args.source,
+                                         scores=scores)
+            if args.scores:
+                args.scores.write_text("".join(json.dumps(r) + "\n" for r in scores or []),
+                                       encoding="utf-8")
         except (OSError, ValueError) as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_USAGE

@@ -12,7 +12,12 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from practice_assistant.answering.addressing import AddressCheck, Addressing
+from practice_assistant.answering.addressing import (
+    AddressCheck,
+    Addressing,
+    ArticleTerms,
+    article_terms,
+)
 from practice_assistant.answering.answerable import AnswerModel, load_default_model
 from practice_assistant.answering.compose import Composed, compose
 from practice_assistant.answering.followup import carry_topic
@@ -164,9 +169,15 @@ class Assistant:
         facts = read_facts(self.store.open_collection(current.version), site)
         questions = [item.question for item in facts.extra]
         vectors = self.embeddings.embed_documents(questions) if questions else []
+        terms = ArticleTerms.load(self.store.version_files(current.version))
+        if terms is None:
+            log.warning("index version %s has no saved article term counts (written before "
+                        "ingest saved them): counting its chunks; run `python -m ingest` once "
+                        "to save them", current.version)
+            terms = article_terms(retriever.chunks)
         return _Loaded(current, retriever, facts,
                        tuple(zip(questions, (list(v) for v in vectors), strict=True)),
-                       AddressCheck(self.embeddings, retriever.chunks, model=self.answerable))
+                       AddressCheck(self.embeddings, terms, model=self.answerable))
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Route a visitor's message and compose the reply; never raises on bad input.

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from practice_assistant.answering.addressing import AddressCheck
+from practice_assistant.answering.addressing import AddressCheck, article_terms
 from practice_assistant.answering.answerable import (
     DEFAULT_MODEL,
     FEATURES,
@@ -101,11 +101,12 @@ def test_the_check_reads_the_model_only_after_its_rules_pass_and_says_why_it_ref
                         0.5, np.asarray(embeddings.embed_documents(list(texts)),
                                         dtype=np.float32),
                         np.array([True, True, False, False]), texts)
-    plain = AddressCheck(embeddings, chunks).check(question, vector, [text], chunks[:1],
-                                                   best_passage=0.6)
+    terms = article_terms(chunks)
+    plain = AddressCheck(embeddings, terms).check(question, vector, [text], chunks[:1],
+                                                  best_passage=0.6)
     assert plain.addressed and plain.judgement is None
     assert len(plain.features) == len(FEATURES) - 2
-    checked = AddressCheck(embeddings, chunks, model=model)
+    checked = AddressCheck(embeddings, terms, model=model)
     verdict = checked.check(question, vector, [text], chunks[:1], best_passage=0.6)
     assert verdict.judgement is not None and not verdict.addressed
     assert verdict.reason.startswith("answerability") and "EMDR eye movements" in verdict.reason

@@ -17,10 +17,13 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from ingest.chunk import chunk_article
 from ingest.pipeline import ingest_articles, run_ingest
+from practice_assistant.answering.addressing import TERMS_FILE, ArticleTerms, article_terms
 from practice_assistant.answering.compose import compose
 from practice_assistant.app_service import build_router
 from practice_assistant.models import Article, Chunk
+from practice_assistant.practice.facts import FACTS_SLUG
 from practice_assistant.retrieval.hybrid import (
     RETRIEVERS,
     HybridRetriever,
@@ -36,9 +39,10 @@ from practice_assistant.retrieval.lexical import (
     read_chunks,
     save_lexical,
 )
+from practice_assistant.retrieval.views import ArticleView
 from practice_assistant.service import NO_ANSWER_LEAD, Assistant
 from practice_assistant.settings import Settings
-from practice_assistant.store import IndexStore
+from practice_assistant.store import IndexStore, add_chunks
 
 QUERIES = ("my partner avoids therapy", "EMDR eye movements and trauma",
            "boundaries with my mother in law", "anxiety attachment reassurance",
@@ -188,6 +192,88 @@ def test_a_saved_index_that_does_not_match_its_collection_is_not_used(store: Ind
     assert not retriever.lexical.saved and "indexing in memory instead" in caplog.text
     assert "no saved BM25 index" not in caplog.text  # it has one: the wrong one
     assert len(retriever.chunks) == store.current().chunks
+
+
+def test_ingest_saves_the_article_term_counts_the_addressing_check_reads(store: IndexStore,
+                                                                        embeddings,
+                                                                        tmp_path: Path):
+    """Counted once at ingest from the articles (not the facts), equal to counting the served
+    chunks; the app reads them instead of every chunk."""
+    version = store.current().version
+    saved = ArticleTerms.load(store.version_files(version))
+    assert saved is not None and saved.articles == len(articles())
+    assert saved == article_terms(open_retriever(store, version, embeddings).chunks)
+    assert saved.df[tokenize(["partners"])[0][0]] == len(articles())  # in every article, once
+    settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl")
+    assistant = Assistant(settings, embeddings, build_router(embeddings), store)
+    assert assistant._version().addressing._df == saved.df
+
+
+def test_a_version_without_term_counts_counts_its_chunks_and_the_next_ingest_saves_them(
+        store: IndexStore, embeddings, tmp_path: Path, caplog):
+    version = store.current().version
+    folder = store.version_files(version)
+    expected = ArticleTerms.load(folder)
+    (folder / TERMS_FILE).unlink()
+    settings = Settings(_env_file=None, index_dir=store.root, feedback_path=tmp_path / "f.jsonl")
+    with caplog.at_level(logging.WARNING, logger="practice_assistant"):
+        assistant = Assistant(settings, embeddings, build_router(embeddings), store)
+        assert assistant._version().addressing._df == expected.df
+    assert "no saved article term counts" in caplog.text and "python -m ingest" in caplog.text
+    report = ingest_articles(articles(), store, None)  # nothing changed: no model needed
+    assert report.chunks_embedded == 0 and store.current().version == version
+    assert any(TERMS_FILE in note for note in report.notes)
+    assert ArticleTerms.load(folder) == expected
+
+
+def test_article_term_counts_round_trip_what_an_article_says_it_leaves_out(tmp_path: Path):
+    chunks = [Chunk(id="a:0:x", slug="a", title="ADHD", url=None, section="Intro",
+                    text="We don't cover medication in this article. Focus helps.", position=0),
+              Chunk(id="a:1:y", slug="a", title="ADHD", url=None, section=None,
+                    text="Focus and routines.", position=1),
+              Chunk(id="b:0:z", slug="b", title="Focus", url=None, section=None,
+                    text="Routines for couples.", position=0)]
+    terms = article_terms(chunks)
+    focus = tokenize(["focus"])[0][0]
+    assert terms.articles == 2 and terms.df[focus] == 2  # twice in "a", counted once
+    assert terms.left_out == {"a": frozenset(tokenize(["medication"])[0])}
+    assert ArticleTerms.load(terms.save(tmp_path).parent) == terms
+    (tmp_path / TERMS_FILE).write_text("{not json", encoding="utf-8")
+    assert ArticleTerms.load(tmp_path) is None
+    assert ArticleTerms.load(tmp_path / "missing") is None
+
+
+def test_dense_search_never_returns_the_facts_and_still_fills_its_results(tmp_path: Path,
+                                                                         embeddings):
+    """The article view asks Chroma unfiltered for a few more hits and drops the facts (a
+    `where` filter held about 200 MiB more at 100k chunks): same hits as the filtered query,
+    even when every fact is nearer than any article."""
+    store = IndexStore(tmp_path / "index")
+    _, collection = store.new_version(None, drop_slugs=set())
+    chunks = [c for a in articles(12) for c in chunk_article(a)]
+    query = embeddings.embed_query("couples therapy for partners")
+    facts = [Chunk(id=f"{FACTS_SLUG}:{i}:field{i}", slug=FACTS_SLUG, title="Practice facts",
+                   url=None, section=None, text=f"fact {i}", position=i) for i in range(4)]
+    add_chunks(collection, [*chunks, *facts],
+               [*embeddings.embed_documents([c.text for c in chunks]), *([query] * len(facts))],
+               {c.slug: "h" for c in [*chunks, *facts]})
+    view = ArticleView(collection)
+    assert view.count() == len(chunks)
+    found = view.query(query_embeddings=[query], n_results=6,
+                       include=["distances", "metadatas"])
+    filtered = collection.query(query_embeddings=[query], n_results=6,
+                                include=["distances", "metadatas"],
+                                where={"slug": {"$ne": FACTS_SLUG}})
+    assert len(found["ids"][0]) == 6
+    assert found["distances"][0] == pytest.approx(filtered["distances"][0])  # ties may swap ids
+    last = max(found["distances"][0])
+    assert ({cid for cid, d in zip(found["ids"][0], found["distances"][0], strict=True)
+             if d < last - 1e-6} == {cid for cid, d in zip(filtered["ids"][0],
+                                                          filtered["distances"][0], strict=True)
+                                     if d < last - 1e-6})
+    assert all(m["slug"] != FACTS_SLUG for m in found["metadatas"][0])
+    narrowed = view.query(query_embeddings=[query], n_results=3, where={"slug": "article-01"})
+    assert {cid.split(":")[0] for cid in narrowed["ids"][0]} == {"article-01"}
 
 
 def articles_chunks(n: int) -> list[Chunk]:

@@ -33,12 +33,15 @@ misses written for this purpose in ``training/near_misses_train.jsonl`` (docs/ev
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -63,6 +66,8 @@ _LEFT_OUT = re.compile(
     r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not)\s+(?:cover|discuss|address|go into|"
     r"get into)\s+([^.;:!?]+?)(?=\s+(?:in|on) this\b|\s+here\b|[.;:!?]|$)", re.IGNORECASE)
 _CACHE_SIZE = 4096
+TERMS_FILE = "article_terms.json"  # in the version's folder, beside its BM25 index
+TERMS_FORMAT = 1
 # Function words the retrieval tokenizer keeps (its stop-word list is short): a question's
 # "my", "how" or "should" is not something an answer has to cover.
 FUNCTION_WORDS = frozenset("""
@@ -147,10 +152,77 @@ def content_words(text: str) -> list[tuple[str, str]]:
     return [(word, term) for term, word in found.items()]
 
 
-class AddressCheck:
-    """Built once per index version from its article chunks (for how rare each term is)."""
+@dataclass(frozen=True)
+class ArticleTerms:
+    """How rare each term is across the articles, and what each article says it leaves out.
 
-    def __init__(self, embeddings: Embeddings, chunks: Sequence[Chunk],
+    Counted once per index version at ingest and saved beside its BM25 index
+    (:data:`TERMS_FILE`), so the app need not read every chunk to answer; a version written
+    before it was saved is counted as it loads.
+    """
+
+    articles: int
+    df: Mapping[str, int]
+    left_out: Mapping[str, frozenset[str]]
+
+    def save(self, folder: Path) -> Path:
+        """Write ``folder/TERMS_FILE`` atomically: a reader sees all of it or nothing."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / TERMS_FILE
+        tmp = folder / f".{TERMS_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps({"format": TERMS_FORMAT, "articles": self.articles,
+                                   "df": dict(self.df),
+                                   "left_out": {k: sorted(v) for k, v in self.left_out.items()}}),
+                       encoding="utf-8")
+        os.replace(tmp, target)
+        return target
+
+    @classmethod
+    def load(cls, folder: Path) -> ArticleTerms | None:
+        """The counts saved in ``folder``; None when there are none (or in another format)."""
+        try:
+            saved = json.loads((Path(folder) / TERMS_FILE).read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        if not isinstance(saved, dict) or saved.get("format") != TERMS_FORMAT:
+            return None
+        return cls(int(saved["articles"]), {str(k): int(v) for k, v in saved["df"].items()},
+                   {str(k): frozenset(v) for k, v in saved["left_out"].items()})
+
+
+def article_terms(chunks: Iterable[Chunk]) -> ArticleTerms:
+    """Count each term once per article. ``chunks`` in id order ("slug:position:digest"), so
+    an article's chunks are contiguous and one article's terms are held at a time (every
+    article's term set at once cost about 600 MiB at 100k chunks)."""
+    df: dict[str, int] = {}
+    left_out: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    current: str | None = None
+    terms: set[str] = set()
+
+    def count(found: set[str]) -> None:
+        for term in found:
+            df[term] = df.get(term, 0) + 1
+
+    for chunk in chunks:
+        if chunk.slug != current:
+            count(terms)
+            current, terms = chunk.slug, set()
+            seen.add(chunk.slug)
+        terms.update(tokenize([f"{chunk.title} {chunk.section or ''} {chunk.text}"])[0])
+        # What each article says it does not cover, wherever in the article it says so.
+        disclaimed = " ".join(m.group(1) for m in _LEFT_OUT.finditer(chunk.text))
+        if disclaimed:
+            left_out.setdefault(chunk.slug, set()).update(tokenize([disclaimed])[0])
+    count(terms)
+    return ArticleTerms(len(seen), df, {k: frozenset(v) for k, v in left_out.items()})
+
+
+class AddressCheck:
+    """Built once per index version from its articles' term counts (for how rare a term is)."""
+
+    def __init__(self, embeddings: Embeddings, terms: ArticleTerms,
                  max_centrality: float = MAX_CENTRALITY, min_coverage: float = MIN_COVERAGE,
                  min_similarity: float = MIN_SIMILARITY,
                  model: AnswerModel | None = None) -> None:
@@ -160,33 +232,12 @@ class AddressCheck:
         self.max_centrality = max_centrality
         self.min_coverage = min_coverage
         self.min_similarity = min_similarity
-        # Document frequency by article, one article's terms held at a time: chunks come in id
-        # order ("slug:position:digest"), so an article's chunks are contiguous, and holding
-        # every article's term set at once cost about 600 MiB at 100k chunks.
-        self._df: dict[str, int] = {}
-        # What each article says it does not cover, wherever in the article it says so.
-        self._left_out: dict[str, set[str]] = {}
-        seen: set[str] = set()
-        current: str | None = None
-        terms: set[str] = set()
-        for chunk in chunks:
-            if chunk.slug != current:
-                self._count(terms)
-                current, terms = chunk.slug, set()
-                seen.add(chunk.slug)
-            terms.update(tokenize([f"{chunk.title} {chunk.section or ''} {chunk.text}"])[0])
-            left_out = " ".join(m.group(1) for m in _LEFT_OUT.finditer(chunk.text))
-            if left_out:
-                self._left_out.setdefault(chunk.slug, set()).update(tokenize([left_out])[0])
-        self._count(terms)
-        self._articles = max(1, len(seen))
+        self._df = terms.df
+        self._left_out = terms.left_out
+        self._articles = max(1, terms.articles)
         self._rare = max(1, int(RARE_SHARE * self._articles))
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-
-    def _count(self, terms: set[str]) -> None:
-        for term in terms:
-            self._df[term] = self._df.get(term, 0) + 1
 
     def weight(self, term: str) -> float:
         """Rarer terms weigh more; a term no article has weighs the most."""
@@ -210,7 +261,7 @@ class AddressCheck:
         uncovered = tuple((w, round(self._centrality(question, vector, w), 3)) for w, _ in rare)
         joint = (round(self._centrality(question, vector, *(w for w, _ in rare)), 3)
                  if len(rare) > 1 else max((c for _, c in uncovered), default=0.0))
-        disclaimed = set().union(*(self._left_out.get(c.slug, set()) for c in cited))
+        disclaimed = set().union(*(self._left_out.get(c.slug, frozenset()) for c in cited))
         left_out = next((w for w, t in words if t in disclaimed), None)
         addressed = (left_out is None and all(c < self.max_centrality for _, c in uncovered)
                      and joint < self.max_centrality

@@ -27,12 +27,12 @@ from ingest.pipeline import (
     article_hash,
     embedding_text,
     refresh_index,
-    save_missing_bm25,
+    save_missing_version_files,
+    save_version_files,
 )
 from practice_assistant.embedding import MODEL_NAME
 from practice_assistant.jsonl import read_jsonl
 from practice_assistant.models import Article
-from practice_assistant.retrieval.lexical import save_version_lexical
 from practice_assistant.store import IndexStore, add_chunks
 
 DEFAULT_EVAL_DIR = Path("var/eval-index")
@@ -178,7 +178,7 @@ def build_beir_index(data: BeirData, data_dir: Path, embeddings: Embeddings,
     current = store.current()
     if current is not None and current.model == MODEL_NAME:
         with store.lock():  # an index built before BM25 was saved at ingest gets it now
-            save_missing_bm25(store, current.version)
+            save_missing_version_files(store, current.version)
         return store, False
     slugs = doc_slugs(list(data.docs))
     articles = [Article(slug=slugs[doc_id], title=title, body=text, source_path=doc_id)
@@ -203,7 +203,7 @@ def index_articles(store: IndexStore, articles: Sequence[Article], embeddings: E
     version, collection = store.new_version(None, drop_slugs=set())
     try:
         add_chunks(collection, chunks, vectors, hashes)
-        save_version_lexical(collection, store.version_files(version))
+        save_version_files(collection, store.version_files(version))
         store.commit(version, articles=len(articles), chunks=len(chunks), model=MODEL_NAME)
     except BaseException:
         store.discard(version)

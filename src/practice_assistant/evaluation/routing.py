@@ -168,15 +168,27 @@ def train_shipped_model(data: RoutingData, embeddings: Embeddings, out: Path,
 
 def held_out_by_source(data: RoutingData, embeddings: Embeddings,
                        options: TrainOptions = DEFAULT_OPTIONS,
-                       sources: Sequence[str] | None = None) -> list[HeldOut]:
-    """Every source routed by the full router (rules, classifier) fitted and tuned without it."""
+                       sources: Sequence[str] | None = None,
+                       scores: list[dict[str, Any]] | None = None) -> list[HeldOut]:
+    """Every source routed by the full router (rules, classifier) fitted and tuned without it.
+
+    ``scores``, when given, receives one record per held-out message (source, label, kind,
+    whether the rules caught it, the classifier's probability; never the text), so the
+    recall / false-positive trade-off can be read at any threshold from one run.
+    """
     rows, pieces, caught, cached = _prepared(data, embeddings)
 
     def route(model: CrisisModel, row: LabelledMessage) -> tuple[bool, str]:
         router = SafetyRouter(cached, model)
-        if router.rules(row.text) is not None:
+        by_rules = router.rules(row.text) is not None
+        detection = None if by_rules and scores is None else router.detect(row.text)
+        if scores is not None:
+            scores.append({"source": row.source, "label": row.label, "kind": row.kind,
+                           "rules": by_rules, "threshold": model.threshold,
+                           "probability": None if detection is None
+                           else round(detection.probability, 4)})
+        if by_rules:
             return True, "rules"
-        detection = router.detect(row.text)
         return bool(detection is not None and detection.fires), "classifier"
 
     return leave_one_source_out(rows, pieces, caught, route, options, sources)

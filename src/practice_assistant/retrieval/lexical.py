@@ -263,18 +263,5 @@ def load_lexical(folder: Path, site_url: str | None = None) -> LexicalIndex | No
     return LexicalIndex(bm25, table, saved=True)
 
 
-def save_version_lexical(collection: Any, folder: Path) -> Path:
-    """Build the lexical index of a finished (not yet committed) version and save it.
-
-    Its articles' chunks only: the practice's facts, ingested into the same collection, are
-    left out (:class:`~practice_assistant.retrieval.views.ArticleView`), as retrieval leaves them.
-    """
-    # Imported here: views reads its chunks with this module's chunk_from_record (a cycle).
-    from practice_assistant.retrieval.views import ArticleView
-
-    view = collection if isinstance(collection, ArticleView) else ArticleView(collection)
-    return save_lexical(build_lexical(read_chunks(view)), folder)
-
-
 def has_lexical(folder: Path) -> bool:
     return (Path(folder) / FOLDER / MANIFEST).exists()

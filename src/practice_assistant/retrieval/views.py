@@ -23,7 +23,8 @@ class ArticleView:
 
     def __init__(self, collection: Any) -> None:
         self.collection = collection
-        self._facts = len(collection.get(where=_FACTS, include=[])["ids"])
+        self._fact_ids = frozenset(collection.get(where=_FACTS, include=[])["ids"])
+        self._facts = len(self._fact_ids)
 
     def count(self) -> int:
         return int(self.collection.count()) - self._facts
@@ -35,13 +36,35 @@ class ArticleView:
             return self.collection.get(**kwargs)
         return self.collection.get(where=_both(kwargs.pop("where", None)), **kwargs)
 
-    def query(self, **kwargs: Any) -> Any:
-        if not self._facts:
-            return self.collection.query(**kwargs)
-        return self.collection.query(where=_both(kwargs.pop("where", None)), **kwargs)
+    def query(self, *, n_results: int = 10, **kwargs: Any) -> Any:
+        """The nearest ``n_results`` article chunks. Asked unfiltered for as many more as there
+        are facts chunks, which are then dropped: the same hits, whereas a ``where`` filter
+        made Chroma hold about 200 MiB more at 100k chunks (docs/performance.md, run 7)."""
+        if "where" in kwargs or not self._facts:
+            where = kwargs.pop("where", None)
+            if self._facts:
+                where = _both(where)
+            if where:
+                kwargs["where"] = where
+            return self.collection.query(n_results=n_results, **kwargs)
+        found = self.collection.query(n_results=n_results + self._facts, **kwargs)
+        keep = [[cid not in self._fact_ids for cid in ids] for ids in found["ids"]]
+        return {key: _kept(value, keep, n_results) if key in _PER_HIT else value
+                for key, value in found.items()}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.collection, name)
+
+
+#: the fields of a query result that hold one list per query, one entry per hit
+_PER_HIT = ("ids", "distances", "documents", "metadatas", "embeddings", "uris", "data")
+
+
+def _kept(value: Any, keep: list[list[bool]], n: int) -> Any:
+    if value is None:
+        return None
+    return [[hit for hit, kept in zip(hits, mask, strict=True) if kept][:n]
+            for hits, mask in zip(value, keep, strict=True)]
 
 
 def _both(where: dict[str, Any] | None) -> dict[str, Any]:
