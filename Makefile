@@ -90,6 +90,9 @@ eval-practice: $(VENV)/.installed
 	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout3.jsonl \
 		--near-misses eval/near_misses_heldout3.jsonl
 	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout4.jsonl
+	# heldout-w15: never trained on (not in evaluation/answerable.py's lists); keep it so
+	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout5.jsonl \
+		--narrow eval/golden_heldout_w15.jsonl
 
 # Rebuild the shipped practice-topic examples from training/practice_*.jsonl.
 practice-model: $(VENV)/.installed

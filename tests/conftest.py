@@ -98,9 +98,12 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 
 @pytest.fixture(scope="session")
 def embeddings():
-    from practice_assistant.embedding import load_embeddings
+    """The real model, loaded once. Its vectors are remembered by text for the session: many
+    tests embed the same articles' sentences and golden questions, and a text's vector does
+    not change (the cache is in memory only, so every run starts from the model)."""
+    from practice_assistant.embedding import CachingEmbeddings, load_embeddings
 
-    return load_embeddings()
+    return CachingEmbeddings(load_embeddings())
 
 
 @pytest.fixture(scope="session")
