@@ -49,10 +49,13 @@ class TrainOptions:
 
 
 DEFAULT_OPTIONS = TrainOptions()
-#: the threshold stays in this range whatever the out-of-fold scores say. Below 0.55 the fitted
-#: model still fires on visitors' own questions it was trained on (4 of 64 golden questions at
-#: 0.33, 1 at 0.5, none at 0.55; docs/safety.md); above 0.7 recall is no longer put first
-MIN_THRESHOLD, MAX_THRESHOLD = 0.55, 0.7
+#: the threshold stays in this range whatever the out-of-fold scores say (their 0.97-recall
+#: point is about 0.35, so the floor is what ships). The floor is the lowest threshold at which
+#: the benign held-out sets a visitor's own question resembles (golden, practice-topics, XSTest)
+#: stay within the issue's 5 % false-positive budget, read off leave-one-source-out scores of
+#: those sources only: 0.50 (XSTest 0.040, golden 0.031, practice-topics 0.020; at 0.45 XSTest
+#: is 0.060). docs/safety.md has the curve; above 0.7 recall is no longer put first
+MIN_THRESHOLD, MAX_THRESHOLD = 0.5, 0.7
 
 
 @dataclass(frozen=True)
