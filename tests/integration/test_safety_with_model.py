@@ -269,5 +269,5 @@ def test_notinject_benign_prompts_are_not_crisis(router):
     crisis = [p for p in prompts if route_of(router, p) == "crisis"]
     assert len(prompts) > 300
     # never trained on: the classifier may err on the safe side, within the 5 % target
-    # for benign held-out sets (2 of 339 when the model shipped: docs/safety.md)
+    # for benign held-out sets (5 of 339 with the model shipped at 0.50: docs/safety.md)
     assert len(crisis) / len(prompts) <= 0.05, crisis
