@@ -22,6 +22,7 @@ from practice_assistant.embedding import MODEL_NAME
 from practice_assistant.models import Article, Chunk
 from practice_assistant.practice.facts import FACTS_FILENAME, FACTS_SLUG, facts_chunks, is_facts
 from practice_assistant.retrieval.lexical import (
+    LexicalIndex,
     build_lexical,
     has_lexical,
     load_lexical,
@@ -239,9 +240,8 @@ def ingest_articles(articles: Sequence[Article], store: IndexStore,
 def save_version_files(collection: Any, folder: Path) -> None:
     """Save what a finished (not yet committed) version serves with, beside its Chroma data:
     the articles' BM25 index and their term counts (for the addressing check), both from one
-    read of its article chunks. The practice's facts are left out, as retrieval leaves them."""
-    view = collection if isinstance(collection, ArticleView) else ArticleView(collection)
-    index = build_lexical(read_chunks(view))
+    read of its article chunks."""
+    index = _article_index(collection)
     save_lexical(index, folder)
     article_terms(index.chunks).save(folder)
 
@@ -254,13 +254,18 @@ def save_missing_version_files(store: IndexStore, version: str) -> list[str]:
         save_version_files(store.open_collection(version), folder)
         return [f"saved the BM25 index of index version {version}, written without one"]
     if ArticleTerms.load(folder) is None:
-        saved = load_lexical(folder)
-        chunks = (saved.chunks if saved is not None
-                  else build_lexical(read_chunks(ArticleView(store.open_collection(version))))
-                  .chunks)
-        article_terms(chunks).save(folder)
+        saved = load_lexical(folder)  # its chunk table, in id order; else read them again
+        index = saved if saved is not None else _article_index(store.open_collection(version))
+        article_terms(index.chunks).save(folder)
         return [f"saved the article term counts ({TERMS_FILE}) of index version {version}"]
     return []
+
+
+def _article_index(collection: Any) -> LexicalIndex:
+    """The version's articles indexed in memory, rows in chunk-id order; the practice's facts
+    are left out, as retrieval leaves them."""
+    view = collection if isinstance(collection, ArticleView) else ArticleView(collection)
+    return build_lexical(read_chunks(view))
 
 
 def _embed(embeddings: Embeddings, texts: list[str], progress: Progress | None,

@@ -24,30 +24,29 @@ class ArticleView:
     def __init__(self, collection: Any) -> None:
         self.collection = collection
         self._fact_ids = frozenset(collection.get(where=_FACTS, include=[])["ids"])
-        self._facts = len(self._fact_ids)
 
     def count(self) -> int:
-        return int(self.collection.count()) - self._facts
+        return int(self.collection.count()) - len(self._fact_ids)
 
     def get(self, ids: list[str] | None = None, **kwargs: Any) -> Any:
         if ids is not None:
             return self.collection.get(ids=ids, **kwargs)
-        if not self._facts:  # nothing to leave out: the collection's own reads, unfiltered
+        if not self._fact_ids:  # nothing to leave out: the collection's own reads, unfiltered
             return self.collection.get(**kwargs)
         return self.collection.get(where=_both(kwargs.pop("where", None)), **kwargs)
 
     def query(self, *, n_results: int = 10, **kwargs: Any) -> Any:
         """The nearest ``n_results`` article chunks. Asked unfiltered for as many more as there
         are facts chunks, which are then dropped: the same hits, whereas a ``where`` filter
-        made Chroma hold about 200 MiB more at 100k chunks (docs/performance.md, run 7)."""
-        if "where" in kwargs or not self._facts:
+        made Chroma hold about 155 MiB more at 100k chunks (docs/performance.md, run 7)."""
+        if "where" in kwargs or not self._fact_ids:
             where = kwargs.pop("where", None)
-            if self._facts:
+            if self._fact_ids:
                 where = _both(where)
             if where:
                 kwargs["where"] = where
             return self.collection.query(n_results=n_results, **kwargs)
-        found = self.collection.query(n_results=n_results + self._facts, **kwargs)
+        found = self.collection.query(n_results=n_results + len(self._fact_ids), **kwargs)
         keep = [[cid not in self._fact_ids for cid in ids] for ids in found["ids"]]
         return {key: _kept(value, keep, n_results) if key in _PER_HIT else value
                 for key, value in found.items()}
