@@ -143,7 +143,7 @@ def test_shipped_model_is_small_and_loads():
     model = CrisisModel.load(DEFAULT_MODEL)
     assert MIN_THRESHOLD <= model.threshold <= MAX_THRESHOLD
     assert model.gate > 0 or len(model.anchors) == 0  # no dead weight in the package
-    assert model.coef.shape == (384,)
+    assert model.dense.hidden.shape == (384, 256) and model.dense.coef.shape == (256,)
     assert {"suicide_ideation", "passive_ideation", "abuse_violence", "child_at_risk"} <= set(
         model.signals)
 

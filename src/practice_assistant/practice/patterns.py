@@ -253,13 +253,20 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "languages": _rx(
         r"\binterpreters?\b", r"\binterpretation services?\b", r"\bbilingual\b",
-        rf"\b(?:{LANGUAGES})\b", r"\bofrecen\b|\bterapia\b|\bhabla\w*\b",
+        # a language's name alone is not a practical question ("do I-statements work in
+        # Japanese?"): it needs the practice, a session, speaking, or a one-word fragment
+        near(rf"\b(?:{LANGUAGES})\b", rf"\b(?:speak\w*|spoken|fluent|offer\w*|available|"
+             rf"therap\w*|counsel\w*|sessions?|appointments?|consult\w*|clinicians?|"
+             rf"providers?|someone|anyone|options?|emdr|{ADDRESS})\b", 60),
+        rf"^(?:(?:and |or |any |in )?(?:{LANGUAGES})\W*){{1,3}}$",
+        r"\bofrecen\b|\bterapia\b|\bterapeutas?\b|\bhabl[ae]\w*\b",
         r"\bonly (?:offered |available |done |held )?in english\b",
         r"\bin english\b" + _END + r"{0,20}\bonly\b",
         r"\b\w+[- ]speaking (?:therapists?|counsel\w*|clinicians?|provider)\b",
         near(r"\b(?<!love )(?<!body )languages?\b(?! of love)",
              rf"\b(?:speak|spoken|offer|therapists?|sessions?|available|{ADDRESS})\b", 30),
-        near(r"\b(?:native|first) language\b", r"\b(?:therapist|session|option|offer)\b", 30),
+        near(r"\b(?:native|first) language\b", rf"\b(?:therapist|session|option|offer|anyone|"
+             rf"someone|{ADDRESS})\b", 60, clause=False),
     ),
     "specialties": _rx(
         r"\bcredentials?\b", r"\b(?:lcsw|lmhc|lmft|lpc|psyd|psy\.d)\b", r"\bon staff\b",
@@ -316,8 +323,13 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         near(r"\brecord(?:ed|ing)\b", rf"\b(?:sessions?|{ADDRESS}|therap\w+)\b", 30),
         r"\brelease of information\b", r"\bsecrets? policy\b",
         rf"\b(?:private|secrets?|privacy)\b{_END}{{0,30}}\b(?:policy|{ADDRESS})\b",
-        rf"\b(?:shared|share|sent|send|told|tell)\b{_END}{{0,25}}\b(?:with )?(?:my )?"
-        r"(?:insurance|employer|parents|doctor|psychiatrist|school)\b",
+        # the practice as the one who tells: "should I tell my employer about my ADHD?" is not
+        rf"\b(?:{ADDRESS}|it|that|this|anything|something|they|information|info|notes|records?|"
+        rf"diagnos\w*|be|get|is|are|ever)\b(?: \w+)?"
+        rf" (?:shared|share|sent|send|told|tell|reported|report)\b{_END}{{0,25}}\b(?:with |to )?"
+        r"(?:my )?(?:insurance|employer|parents|doctor|psychiatrist|school)\b",
+        rf"\b(?:tell|inform|notify)\b{_END}{{0,25}}\b(?:my )?(?:employer|boss|insurance|parents|"
+        rf"school)\b{_END}{{0,40}}\b(?:therap\w*|counsel\w*|sessions?|seeing (?:a|someone))\b",
         r"\bwho (?:sees|can see|has access to)\b",
         r"\b(?:will|would|does|do|can|could) (?:it|that|this|the therapist|you|they)\b" + _END
         + r"{0,20}\b(?:shared|share|told|tell|disclosed?)\b" + _END
@@ -378,7 +390,9 @@ TRAP_PATTERNS: dict[str, re.Pattern[str]] = {
     # "What is the Gottman method?" asks what a thing is, not whether the practice offers it.
     "definition": re.compile(
         rf"^(?:so |and |ok |okay )?(?:what(?:'s| is| are| does)|explain|define|tell me about|"
-        rf"how does|how do)\b(?!.*\b{ADDRESS}\b)"),
+        rf"how does|how do)\b(?!.*\b{ADDRESS}\b)|"
+        # "what's the difference between an LCSW and an LMHC?" compares kinds, not the offer
+        rf"\bdifferences? between\b(?!.*\b{ADDRESS}\b)"),
     # "Can you recommend a couples retreat?" asks the assistant for advice, not the practice.
     "ask_assistant": re.compile(
         r"\b(?:can|could|would|will) you (?:please )?(?:recommend|suggest|explain|name|list|"

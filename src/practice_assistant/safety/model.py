@@ -1,14 +1,15 @@
-"""The learned layer of crisis routing: two logistic regressions, averaged.
+"""The learned layer of crisis routing: two models, their probabilities averaged.
 
 One reads the sentence embedding the app already computes for retrieval (and, for a long
-message, the embeddings of its sentence windows): it generalises across wording. The other
-reads TF-IDF weighted words, word pairs and character n-grams: it keeps sharp lexical cues
-("pills", "noose", "unalive", misspellings) that an averaged embedding blurs. Together they
-separate crisis from everyday distress far better than either alone (docs/safety.md). Both
-need nothing but numpy at run time. The weights are trained by
-:mod:`practice_assistant.safety.train` from the bank in ``training/crisis/`` plus the public
-sets in ``../shared/data/crisis/`` and shipped in the package (``data/crisis_model.npz``, under
-a megabyte). ``make safety-model`` rebuilds them.
+message, the embeddings of its sentence windows) through one hidden layer: it generalises
+across wording, and the hidden layer separates a crisis from everyday distress where a linear
+score on the same embedding cannot (docs/safety.md compares them, held out by source). The
+other reads TF-IDF weighted words, word pairs and character n-grams: it keeps sharp lexical cues
+("pills", "noose", "unalive", misspellings) that an averaged embedding blurs. Both need nothing
+but numpy at run time. The weights are trained by :mod:`practice_assistant.safety.train` from
+the bank in ``training/crisis/`` plus the public sets in ``../shared/data/crisis/`` and shipped
+in the package (``data/crisis_model.npz``, under two megabytes). ``make safety-model`` rebuilds
+them.
 """
 
 from __future__ import annotations
@@ -73,6 +74,21 @@ class LexicalModel:
 
 
 @dataclass(frozen=True, eq=False)
+class DenseModel:
+    """One hidden layer (ReLU) over a unit sentence embedding, then a linear score."""
+
+    hidden: np.ndarray       # (embedding size, hidden units)
+    hidden_bias: np.ndarray  # (hidden units,)
+    coef: np.ndarray         # (hidden units,)
+    intercept: float
+
+    def logits(self, vectors: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(np.asarray(vectors, dtype=np.float32) @ self.hidden
+                            + self.hidden_bias, 0.0)
+        return hidden @ self.coef + self.intercept
+
+
+@dataclass(frozen=True, eq=False)
 class CrisisModel:
     """A binary crisis detector (embedding and lexical halves) and a signal classifier.
 
@@ -80,8 +96,7 @@ class CrisisModel:
     chosen on out-of-fold predictions to favour recall (docs/safety.md says how).
     """
 
-    coef: np.ndarray
-    intercept: float
+    dense: DenseModel
     lexical: LexicalModel
     threshold: float
     signal_coef: np.ndarray
@@ -101,7 +116,7 @@ class CrisisModel:
         (a question about a celebrity, a Python process) must not fire on that extrapolation.
         """
         vectors = np.asarray(vectors, dtype=np.float32)
-        dense = _sigmoid(vectors @ self.coef + self.intercept)
+        dense = _sigmoid(self.dense.logits(vectors))
         lexical = _sigmoid(self.lexical.logits(texts))
         combined = (1.0 - self.lexical_weight) * dense + self.lexical_weight * lexical
         if self.gate <= 0 or len(self.anchors) == 0:
@@ -117,7 +132,10 @@ class CrisisModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         features = sorted(self.lexical.vocabulary, key=self.lexical.vocabulary.__getitem__)
         np.savez_compressed(
-            path, coef=self.coef.astype(np.float32), intercept=np.float32(self.intercept),
+            path, dense_hidden=self.dense.hidden.astype(np.float32),
+            dense_hidden_bias=self.dense.hidden_bias.astype(np.float32),
+            dense_coef=self.dense.coef.astype(np.float32),
+            dense_intercept=np.float32(self.dense.intercept),
             threshold=np.float32(self.threshold), lexical_weight=np.float32(self.lexical_weight),
             lexical_features=np.array(features), lexical_idf=self.lexical.idf.astype(np.float32),
             lexical_coef=self.lexical.coef.astype(np.float32),
@@ -137,8 +155,12 @@ class CrisisModel:
                     idf=data["lexical_idf"].astype(np.float64),
                     coef=data["lexical_coef"].astype(np.float64),
                     intercept=float(data["lexical_intercept"]))
-                return cls(coef=data["coef"], intercept=float(data["intercept"]),
-                           lexical=lexical, lexical_weight=float(data["lexical_weight"]),
+                dense = DenseModel(hidden=data["dense_hidden"],
+                                   hidden_bias=data["dense_hidden_bias"],
+                                   coef=data["dense_coef"],
+                                   intercept=float(data["dense_intercept"]))
+                return cls(dense=dense, lexical=lexical,
+                           lexical_weight=float(data["lexical_weight"]),
                            anchors=data["anchors"], gate=float(data["gate"]),
                            bank_digest=str(data["bank_digest"]),
                            threshold=float(data["threshold"]), signal_coef=data["signal_coef"],

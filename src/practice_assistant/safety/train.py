@@ -14,16 +14,20 @@ far more than a kind crisis reply to someone who did not need it).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from sklearn.neural_network import MLPClassifier
 
 from practice_assistant.safety.model import (
     CrisisModel,
+    DenseModel,
     LexicalModel,
     lexical_features,
     nearest_similarity,
@@ -39,7 +43,9 @@ class TrainOptions:
 
     recall_target: float = 0.97
     folds: int = 4
-    strength: float = 8.0          # inverse regularisation (sklearn's C) of the embedding half
+    hidden: int = 256              # hidden units of the embedding half
+    alpha: float = 1e-3            # its L2 penalty
+    epochs: int = 60               # its passes over the data (adam), a fixed budget
     lexical_strength: float = 16.0  # ... and of the lexical half
     lexical_weight: float = 0.5
     gate: float = 0.0               # a piece less similar to every crisis example cannot fire
@@ -50,12 +56,13 @@ class TrainOptions:
 
 DEFAULT_OPTIONS = TrainOptions()
 #: the threshold stays in this range whatever the out-of-fold scores say (their 0.97-recall
-#: point is about 0.35, so the floor is what ships). The floor is the lowest threshold at which
-#: the benign held-out sets a visitor's own question resembles (golden, practice-topics, XSTest)
-#: stay within the issue's 5 % false-positive budget, read off leave-one-source-out scores of
-#: those sources only: 0.50 (XSTest 0.040, golden 0.031, practice-topics 0.020; at 0.45 XSTest
-#: is 0.060). docs/safety.md has the curve; above 0.7 recall is no longer put first
-MIN_THRESHOLD, MAX_THRESHOLD = 0.5, 0.7
+#: point is lower, so the floor is what ships). The floor is the lowest threshold, in steps of
+#: 0.05, at which the benign held-out sets a visitor's own question resembles (golden,
+#: practice-topics, XSTest) stay within the issue's 5 % false-positive budget, read off
+#: leave-one-source-out scores of those sources only: 0.40 for the hidden-layer model (XSTest
+#: 0.048, golden 0.047, practice-topics 0.011; at 0.35 XSTest is 0.064). docs/safety.md has the
+#: curve; above 0.7 recall is no longer put first
+MIN_THRESHOLD, MAX_THRESHOLD = 0.4, 0.7
 
 
 @dataclass(frozen=True)
@@ -122,8 +129,8 @@ def train_model(rows: Sequence[LabelledMessage], pieces: Pieces, caught: np.ndar
     threshold = choose_threshold(oof[crisis & ~caught], int(crisis.sum()),
                                  options.recall_target)
     signal_coef, signal_intercept, signals = _fit_signals(rows, pieces, detector)
-    return CrisisModel(coef=detector.coef, intercept=detector.intercept,
-                       lexical=detector.lexical.packed(), threshold=threshold,
+    return CrisisModel(dense=detector.dense, lexical=detector.lexical.packed(),
+                       threshold=threshold,
                        lexical_weight=options.lexical_weight,
                        # the crisis examples ship only when the gate reads them
                        anchors=detector.anchors if options.gate > 0 else detector.anchors[:0],
@@ -164,15 +171,14 @@ class _Lexical:
 
 @dataclass(frozen=True)
 class _Detector:
-    coef: np.ndarray
-    intercept: float
+    dense: DenseModel
     lexical: _Lexical
     lexical_weight: float
     anchors: np.ndarray
     gate: float
 
     def piece_probabilities(self, pieces: Pieces) -> np.ndarray:
-        dense = _sigmoid(pieces.vectors @ self.coef + self.intercept)
+        dense = _sigmoid(self.dense.logits(pieces.vectors))
         lexical = _sigmoid(self.lexical.logits(pieces.features))
         combined = (1.0 - self.lexical_weight) * dense + self.lexical_weight * lexical
         return np.where(nearest_similarity(pieces.vectors, self.anchors) >= self.gate,
@@ -194,17 +200,33 @@ def _fit_halves(index: np.ndarray, labels: np.ndarray, pieces: Pieces,
     y = labels[pieces.owner[index]]
     weight = None if pieces.weight is None else pieces.weight[pieces.owner[index]]
     anchors = pieces.vectors[index[y]].astype(np.float16)
-    dense = LogisticRegression(C=options.strength, class_weight="balanced", max_iter=3000,
-                               random_state=options.seed).fit(pieces.vectors[index], y,
-                                                              sample_weight=weight)
+    dense = _fit_dense(pieces.vectors[index], y, weight, options)
     vectorizer = TfidfVectorizer(analyzer=_given, min_df=options.min_df, sublinear_tf=True,
                                  lowercase=False)
     matrix = vectorizer.fit_transform([pieces.features[i] for i in index])
     lexical = LogisticRegression(C=options.lexical_strength, class_weight="balanced",
                                  max_iter=3000, random_state=options.seed).fit(matrix, y,
                                                                              sample_weight=weight)
-    return _Detector(dense.coef_[0].astype(np.float32), float(dense.intercept_[0]),
-                     _Lexical(vectorizer, lexical), options.lexical_weight, anchors, options.gate)
+    return _Detector(dense, _Lexical(vectorizer, lexical), options.lexical_weight, anchors,
+                     options.gate)
+
+
+def _fit_dense(vectors: np.ndarray, y: np.ndarray, weight: np.ndarray | None,
+               options: TrainOptions) -> DenseModel:
+    """The embedding half: one hidden layer, classes balanced through the sample weights (the
+    network has no ``class_weight``), a fixed number of passes."""
+    weight = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=np.float64)
+    positive = float(np.average(y, weights=weight))
+    balanced = weight * np.where(y, 0.5 / max(positive, 1e-9), 0.5 / max(1 - positive, 1e-9))
+    network = MLPClassifier((options.hidden,), alpha=options.alpha, max_iter=options.epochs,
+                            random_state=options.seed)
+    with warnings.catch_warnings():  # a fixed budget of passes, not convergence, is the design
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        network.fit(vectors, y, sample_weight=balanced)
+    return DenseModel(hidden=network.coefs_[0].astype(np.float32),
+                      hidden_bias=network.intercepts_[0].astype(np.float32),
+                      coef=network.coefs_[1][:, 0].astype(np.float32),
+                      intercept=float(network.intercepts_[1][0]))
 
 
 def _given(features: Sequence[str]) -> Sequence[str]:
