@@ -90,9 +90,13 @@ eval-practice: $(VENV)/.installed
 	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout3.jsonl \
 		--near-misses eval/near_misses_heldout3.jsonl
 	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout4.jsonl
-	# heldout-w15: never trained on (not in evaluation/answerable.py's lists); keep it so
+	# heldout-w15, w16, w21: never trained on (not in evaluation/answerable.py's lists); keep them so
 	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout5.jsonl \
 		--narrow eval/golden_heldout_w15.jsonl
+	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout6.jsonl \
+		--narrow eval/golden_heldout_w16.jsonl
+	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout7.jsonl \
+		--narrow eval/golden_heldout_w21.jsonl
 
 # Rebuild the shipped practice-topic examples from training/practice_*.jsonl.
 practice-model: $(VENV)/.installed
@@ -107,6 +111,8 @@ eval-routing: $(VENV)/.installed
 	$(BIN)/practice-assistant eval-routing --leave-one-source-out
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_handwritten.jsonl
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w5.jsonl
+	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w16.jsonl
+	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w20.jsonl
 
 # Rebuild the shipped crisis classifier from training/crisis/ and ../shared/data/crisis/.
 safety-model: $(VENV)/.installed

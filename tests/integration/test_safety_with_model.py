@@ -8,11 +8,14 @@ import pytest
 
 from conftest import SHARED_DATA
 from practice_assistant.app_service import build_router
+from practice_assistant.safety.patterns import normalize
 from practice_assistant.safety.router import (
     SafetyRouter,
     crisis_reply,
     out_of_scope_reply,
+    rule_decision,
 )
+from practice_assistant.safety.scope import scope_check
 from practice_assistant.settings import Settings
 
 
@@ -209,6 +212,18 @@ def test_out_of_scope_requests_are_declined(router, message, signal):
     decision = router.route(message)
     assert decision is not None
     assert (decision.route, decision.signal) == ("out_of_scope", signal)
+
+
+@pytest.mark.parametrize("message", [
+    # written for this test: each is a short legal or medication request no crisis rule matches
+    "If I take my deer rifle to the custody hearing, will the judge finally listen to me?",
+    "is a restraining order worth it if i could just deal with him myself, i know where he sleeps",
+    "should I stop my lithium? I have been saving it up in a drawer for a reason",
+])
+def test_a_short_scope_request_that_carries_danger_goes_to_crisis(router, message):
+    assert rule_decision(message) is None and scope_check(normalize(message), message)
+    decision = router.route(message)
+    assert decision is not None and decision.route == "crisis", decision
 
 
 @pytest.mark.parametrize("message", [

@@ -14,7 +14,12 @@ from practice_assistant.evaluation.routing import (
     load_rows,
 )
 from practice_assistant.safety.model import load_default_model
-from practice_assistant.safety.sources import bank_digest
+from practice_assistant.safety.sources import (
+    bank_digest,
+    load_bank,
+    load_golden_questions,
+    load_visitor_questions,
+)
 
 HANDMADE = [
     {"text": "I want to kill myself", "label": "crisis", "source": "A", "category": "acute"},
@@ -80,3 +85,23 @@ def test_the_shipped_model_was_trained_on_the_bank_as_it_is_now():
     """Editing the bank without `make safety-model` would ship a model of an older bank."""
     model = load_default_model()
     assert model.bank_digest == bank_digest(ROOT / "training" / "crisis")
+
+
+#: test sets by writers who saw none of the bank; never trained on (docs/safety.md)
+FRESH_CRISIS_SETS = ("eval/crisis_handwritten.jsonl", "eval/crisis_heldout_w5.jsonl",
+                     "eval/crisis_heldout_w16.jsonl", "eval/crisis_heldout_w20.jsonl")
+
+
+def test_the_fresh_writer_crisis_sets_share_no_message_with_the_training_bank():
+    """A row copied into training/crisis/ would make the next run of a test set in-sample."""
+    def key(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    trained = {key(row.text) for row in load_bank(ROOT / "training" / "crisis")}
+    trained |= {key(row.text) for row in load_golden_questions(ROOT / "eval" / "golden.jsonl")}
+    trained |= {key(row.text) for row in
+                load_visitor_questions(ROOT / "training" / "practice_topics.jsonl")}
+    for path in FRESH_CRISIS_SETS:
+        rows = load_rows(ROOT / path)
+        assert len(rows) > 400
+        assert not {key(row["text"]) for row in rows} & trained, path

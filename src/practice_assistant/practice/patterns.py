@@ -42,6 +42,8 @@ INSURERS = (r"aetna|cigna|united ?healthcare|united health|uhc|optum|bcbs|blue ?
             r"medicare|medicaid|tricare|humana|kaiser|emblem ?health|healthfirst|fidelis|"
             r"ghi|hip|carelon|magellan|beacon|lyra|spring health|headway|alma|eap|"
             r"employee assistance(?: program)?")
+_IDENTITY = (r"\blgbt\w*|\bqueer\b|\btrans(?:gender)?\b|\bnon-?binary\b|\bpolyam\w*|"
+             r"\bnon-?monogam\w*|\bkink\w*|\binterfaith\b|\binterracial\b")
 APPOINTMENT = r"(?:appointments?|appts?|sessions?|consult\w*|intakes?|visits?|therapy)"
 
 
@@ -118,7 +120,12 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
              clause=False),
     ),
     "format": _rx(
-        r"\bin[- ]person\b", r"\bface[- ]to[- ]face\b", r"\btelehealth\b",
+        # "should these talks happen face to face?" is about a couple, not the sessions
+        near(r"\bin[- ]person\b|\bface[- ]to[- ]face\b",
+             rf"\b(?:{APPOINTMENT}|counsel\w*|office|online|virtual\w*|remote\w*|video|zoom|"
+             rf"telehealth|meet\w*|see (?:a|the|someone|them)|option\w*|offer\w*|available|"
+             rf"{ADDRESS})\b", 60, clause=False),
+        r"^(?:and |or |is it |any )?(?:in[- ]person|face[- ]to[- ]face)\W*$", r"\btelehealth\b",
         r"\bhybrid\b", r"\bzoom\b", r"\bdoxy\b", r"\bgoogle meet\b", r"\bvideo platform\b",
         r"\bphone (?:sessions?|therapy|calls? instead)\b", r"\bover the phone\b",
         r"\bphysical (?:address|office|location)\b", r"\bwalk[- ]and[- ]talk\b",
@@ -148,8 +155,14 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:reach|contact|call|email|text|message) (?:you|someone|a person|a human|the "
         r"practice|the office|your office)\b",
         r"\bget in touch\b",
-        near(r"\b(?:respond|reply|replied|responded|get back to|call (?:me )?back|hear from)\b",
-             r"\b(?:e-?mail\w*|message|form|voicemail|someone|anyone|you)\b", 40, clause=False),
+        # the practice answering the visitor, not "how do I respond when someone...":
+        rf"\b(?:you|u|someone|anyone|somebody|they|the office|the practice|a therapist|the "
+        rf"therapist)\b{_END}{{0,25}}\b(?:respond\w*|repl(?:y|ies|ied)|gets? back to|call "
+        rf"(?:me )?back)\b",
+        rf"\b(?:respon\w*|repl\w*|hear back|get back)\b{_END}{{0,30}}\b(?:my |an |the )?"
+        rf"(?:e-?mail\w*|messages?|form|voicemail|inquiry|request)\b",
+        r"\bhear (?:back )?from (?:you|someone|anyone|somebody|the (?:practice|office|"
+        r"therapist))\b",
         r"\bpaperwork before\b",
         r"\b(?:schedule|book)\b (?:online|by (?:phone|text|email))\b",
         r"\b(?:text|call|email) to (?:schedule|book)\b",
@@ -275,9 +288,13 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bemdr[- ](?:trained|certified)\b",
         near(r"\bgottman\b|\beft\b|\bemotionally focused\b",
              rf"\b{ADDRESS}\b|\btrained\b|\bcertified\b|\btraining\b", 40),
-        r"\blgbt\w*\b", r"\bqueer\b", r"\btrans(?:gender)?\b", r"\bnon-?binary\b",
-        r"\bpolyam\w*\b", r"\bnon-?monogam\w*\b", r"\bkink\w*\b", r"\binterfaith\b",
-        r"\binterracial\b", r"\btherapists? of colou?r\b", r"\bbipoc\b",
+        # who a visitor is, said to ask whether the practice sees them, not a bare mention
+        # ("I'm in a polyamorous relationship; does individual therapy work differently?")
+        near(_IDENTITY, rf"\b(?:{ADDRESS}|therapists?|counsel\w*|clinicians?|providers?|"
+             r"affirming|friendly|competent|experience\w*|work with|speciali[sz]\w*|familiar|"
+             r"comfortable with|understand\w*|judg\w*)\b", 60, clause=False),
+        rf"^(?:(?:and |or |any |are you )?(?:{_IDENTITY})\W*){{1,3}}$",
+        r"\btherapists? of colou?r\b", r"\bbipoc\b",
         r"\b(?:black|latina?o?|asian|male|female|woman|man|christian|jewish|muslim) "
         r"(?:therapist|counsel\w*|clinician)\b",
         r"\bmatch\w* (?:me |us |clients |people |couples )?(?:with|to)\b",
@@ -337,7 +354,8 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:tell|say to|share with) (?:the|my|a|our) (?:couples )?(?:therapist|counsel\w*)\b"
         + _END + r"{0,25}\b(?:privately|in private|alone|one[- ]on[- ]one|in secret)\b",
         r"\bconsent to (?:talk|speak)\b",
-        near(r"\b(?:shared?|told|tell|passed on|disclosed?|repeated)\b",
+        # what the therapist passes on; "should I tell him what I say in my sessions" is not
+        near(r"(?<!\bi )(?<!\bwe )\b(?:shared?|told|tell|passed on|disclosed?|repeated)\b",
              r"\b(?:individual|private|own|one[- ]on[- ]one|separate) sessions?\b", 60,
              clause=False),
         r"\b(?:employer|boss|job|work|parents|school|insurance company) (?:will |would |could )?"

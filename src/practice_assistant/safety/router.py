@@ -49,8 +49,12 @@ log = logging.getLogger("practice_assistant")
 _SIGNAL_PRIORITY = ("abuse_violence", "child_at_risk")
 WINDOW_WORDS = 45
 MAX_WINDOWS = 40
-#: a scope request this short is answered as such before the classifier reads it
+#: a scope request this short is answered as such unless the classifier is sure of danger
 SCOPE_FIRST_WORDS = 30
+#: how sure: held out by source, no short benign scope request scored this high (60 of them, the
+#: highest 0.53) while 5 of the 6 crisis messages worded as one did ("what's the point of a
+#: restraining order when I could just end this myself?"); docs/safety.md
+SCOPE_OVERRIDE_PROBABILITY = 0.6
 
 
 @dataclass(frozen=True)
@@ -88,19 +92,25 @@ class SafetyRouter:
         """Scope, then the classifier, for a message the rules let through.
 
         A short explicit request ("are you a bot?", "should I stop taking Zoloft?") is answered
-        by its scope reply before the classifier reads it: the classifier's false alarms cluster
-        on such short questions. A long message is read by the classifier first, because one
-        alarming sentence in it matters more than a request it also makes; except a jailbreak
-        ("ignore previous instructions…"), whose role-play text reads as danger to a classifier.
+        by its scope reply unless the classifier is far surer than its threshold
+        (SCOPE_OVERRIDE_PROBABILITY): its false alarms cluster on such short questions, but a
+        legal or medication question can carry the danger ("if I bring my rifle to the custody
+        hearing, would they listen?"). A long message is read by the classifier first, because
+        one alarming sentence in it matters more than a request it also makes; except a
+        jailbreak ("ignore previous instructions…"), whose role-play text reads as danger to a
+        classifier.
         """
         text = normalize(message)
         if not text:
             return None
         scope = scope_check(text, message)
-        if scope is not None and (len(text.split()) <= SCOPE_FIRST_WORDS
-                                  or scope[0] == "injection"):
+        if scope is not None and scope[0] == "injection":
             return _out_of_scope(scope)
         detection = self.detect(message, vector)
+        if scope is not None and len(text.split()) <= SCOPE_FIRST_WORDS and (
+                detection is None
+                or detection.probability < max(SCOPE_OVERRIDE_PROBABILITY, detection.threshold)):
+            return _out_of_scope(scope)
         if detection is not None and detection.fires:
             return RouteDecision(
                 "crisis", detection.signal,
