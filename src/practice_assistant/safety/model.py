@@ -8,7 +8,7 @@ other reads TF-IDF weighted words, word pairs and character n-grams: it keeps sh
 ("pills", "noose", "unalive", misspellings) that an averaged embedding blurs. Both need nothing
 but numpy at run time. The weights are trained by :mod:`practice_assistant.safety.train` from
 the bank in ``training/crisis/`` plus the public sets in ``../shared/data/crisis/`` and shipped
-in the package (``data/crisis_model.npz``, under two megabytes). ``make safety-model`` rebuilds
+in the package (``data/crisis_model.npz``, 2.2 MB). ``make safety-model`` rebuilds
 them.
 """
 

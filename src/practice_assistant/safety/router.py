@@ -51,9 +51,10 @@ WINDOW_WORDS = 45
 MAX_WINDOWS = 40
 #: a scope request this short is answered as such unless the classifier is sure of danger
 SCOPE_FIRST_WORDS = 30
-#: how sure: held out by source, no short benign scope request scored this high (60 of them, the
-#: highest 0.53) while 5 of the 6 crisis messages worded as one did ("what's the point of a
-#: restraining order when I could just end this myself?"); docs/safety.md
+#: how sure, read off held-out-by-source scores of the hidden-layer model before its last six
+#: banks: no short benign scope request scored this high (60 of them, the highest 0.53) while 5 of
+#: the 6 crisis messages worded as one did ("what's the point of a restraining order when I could
+#: just end this myself?"); later models' checks in docs/safety.md
 SCOPE_OVERRIDE_PROBABILITY = 0.6
 
 
