@@ -90,13 +90,16 @@ eval-practice: $(VENV)/.installed
 	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout3.jsonl \
 		--near-misses eval/near_misses_heldout3.jsonl
 	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout4.jsonl
-	# heldout-w15, w16, w21: never trained on (not in evaluation/answerable.py's lists); keep them so
+	# heldout-w15, w16, w21: clean once each, in the answerability model's training since 2 December
 	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout5.jsonl \
 		--narrow eval/golden_heldout_w15.jsonl
 	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout6.jsonl \
 		--narrow eval/golden_heldout_w16.jsonl
 	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout7.jsonl \
 		--narrow eval/golden_heldout_w21.jsonl
+	# heldout-w25: never trained on (not in evaluation/answerable.py's lists); keep it so
+	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout8.jsonl \
+		--narrow eval/golden_heldout_w25.jsonl
 
 # Rebuild the shipped practice-topic examples from training/practice_*.jsonl.
 practice-model: $(VENV)/.installed

@@ -39,12 +39,20 @@ def unit(*values: float) -> np.ndarray:
 
 def tiny_model(threshold: float = 0.5) -> AnswerModel:
     """Nearer answered questions and more of the question covered: answerable."""
-    return AnswerModel(coef=np.array([4.0, -4.0, -1.0, 1.0, 0.0, 0.0]), intercept=0.0,
-                       mean=np.zeros(6), scale=np.ones(6), threshold=threshold,
+    coef = np.zeros(len(FEATURES))
+    coef[[0, 1, 7, 8]] = (4.0, -4.0, -1.0, 1.0)  # answered, unanswered, uncovered, context
+    return AnswerModel(coef=coef, intercept=0.0,
+                       mean=np.zeros(len(FEATURES)), scale=np.ones(len(FEATURES)),
+                       threshold=threshold,
                        vectors=np.stack([unit(1, 0), unit(1, 0.1), unit(0, 1), unit(0.1, 1)]),
                        answered=np.array([True, True, False, False]),
                        texts=("what is EMDR", "how does EMDR work", "who invented EMDR",
                               "when was EMDR invented"))
+
+
+def pipeline(uncovered: float = 0.0, context: float = 1.0) -> tuple[float, ...]:
+    """FEATURES[2:] in order; only the two the tiny model reads vary."""
+    return (0.0, 0.0, 0.0, 1.0, 0.6, uncovered, context, 0.6, 0.5)
 
 
 class Words:
@@ -65,10 +73,10 @@ class Words:
 
 def test_a_question_nearer_known_near_misses_scores_under_the_threshold_and_names_them():
     model = tiny_model()
-    refused = model.judge(unit(0.05, 1), (0.5, 0.5, 0.6, 0.5))
+    refused = model.judge(unit(0.05, 1), pipeline(uncovered=0.5, context=0.5))
     assert not refused.answerable and refused.nearest_unanswered in (
         "who invented EMDR", "when was EMDR invented")
-    kept = model.judge(unit(1, 0.05), (0.0, 1.0, 0.6, 0.5))
+    kept = model.judge(unit(1, 0.05), pipeline(uncovered=0.0, context=1.0))
     assert kept.answerable and kept.nearest_answered in ("what is EMDR", "how does EMDR work")
 
 
@@ -77,8 +85,8 @@ def test_the_model_file_round_trips_and_a_broken_one_names_the_rebuild(tmp_path:
     model.save(tmp_path / "m.npz")
     again = AnswerModel.load(tmp_path / "m.npz")
     assert again.threshold == pytest.approx(0.3) and again.texts == model.texts
-    assert again.judge(unit(1, 0), (0, 1, 0.6, 0.5)).probability == pytest.approx(
-        model.judge(unit(1, 0), (0, 1, 0.6, 0.5)).probability, abs=1e-3)
+    assert again.judge(unit(1, 0), pipeline()).probability == pytest.approx(
+        model.judge(unit(1, 0), pipeline()).probability, abs=1e-3)
     (tmp_path / "bad.npz").write_bytes(b"not a model")
     with pytest.raises(AnswerModelError, match="make answerable-model"):
         AnswerModel.load(tmp_path / "bad.npz")
@@ -89,36 +97,69 @@ def chunk(text: str, title: str = "What Is EMDR Therapy?") -> Chunk:
                  position=0)
 
 
-def test_the_check_reads_the_model_only_after_its_rules_pass_and_says_why_it_refused():
+def bank_model(embeddings: Words, answered: tuple[str, ...],
+               unanswered: tuple[str, ...]) -> AnswerModel:
+    """Reads only how near the question is to each kind of labelled question."""
+    coef = np.zeros(len(FEATURES))
+    coef[:2] = (4.0, -4.0)
+    texts = answered + unanswered
+    return AnswerModel(coef, 0.0, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), 0.5,
+                       np.asarray(embeddings.embed_documents(list(texts)), dtype=np.float32),
+                       np.array([True] * len(answered) + [False] * len(unanswered)), texts)
+
+
+def test_the_model_decides_over_the_rules_both_ways_and_says_why():
     text = "EMDR uses eye movements to help people process distressing memories."
     chunks = [chunk(text), chunk("Couples therapy helps partners talk.", "Couples Therapy")]
     embeddings = Words()
-    question = "EMDR eye movements"  # every word covered: the rules let it through
-    vector = embeddings.embed_query(question)
-    texts = ("couples therapy helps partners", "how couples talk",
-             "who first noticed EMDR eye movements", "EMDR eye movements history")
-    model = AnswerModel(np.array([4.0, -4.0, 0.0, 0.0, 0.0, 0.0]), 0.0, np.zeros(6), np.ones(6),
-                        0.5, np.asarray(embeddings.embed_documents(list(texts)),
-                                        dtype=np.float32),
-                        np.array([True, True, False, False]), texts)
     terms = article_terms(chunks)
-    plain = AddressCheck(embeddings, terms).check(question, vector, [text], chunks[:1],
-                                                  best_passage=0.6)
-    assert plain.addressed and plain.judgement is None
-    assert len(plain.features) == len(FEATURES) - 2
-    checked = AddressCheck(embeddings, terms, model=model)
-    verdict = checked.check(question, vector, [text], chunks[:1], best_passage=0.6)
+    rules = AddressCheck(embeddings, terms)
+    # every word covered: the rules answer, the model (nearest known near misses) refuses
+    covered = "EMDR eye movements"
+    vector = embeddings.embed_query(covered)
+    assert rules.check(covered, vector, [text], chunks[:1], best_passage=0.6).addressed
+    near_misses = bank_model(embeddings, ("couples therapy helps partners", "how couples talk"),
+                             ("who first noticed EMDR eye movements",
+                              "EMDR eye movements history"))
+    verdict = AddressCheck(embeddings, terms, model=near_misses).check(
+        covered, vector, [text], chunks[:1], best_passage=0.6)
     assert verdict.judgement is not None and not verdict.addressed
+    assert len(verdict.features) == len(FEATURES) - 2
     assert verdict.reason.startswith("answerability") and "EMDR eye movements" in verdict.reason
+    # a rare word no passage has, central to the question: the rules refuse, a model whose
+    # answerable questions are worded like it answers
+    worded = "EMDR plumber"
+    vector = embeddings.embed_query(worded)
+    plain = rules.check(worded, vector, [text], chunks[:1], best_passage=0.6)
+    assert not plain.addressed and plain.judgement is None and "plumber" in plain.reason
+    answerable = bank_model(embeddings, ("EMDR plumber", "plumber EMDR"),
+                            ("couples therapy helps partners", "how couples talk"))
+    kept = AddressCheck(embeddings, terms, model=answerable).check(
+        worded, vector, [text], chunks[:1], best_passage=0.6)
+    assert kept.addressed and kept.judgement is not None and kept.judgement.answerable
     # no best passage (a caller that does not retrieve): the rules alone decide
-    assert checked.check(question, vector, [text], chunks[:1]).judgement is None
+    assert AddressCheck(embeddings, terms, model=answerable).check(
+        worded, vector, [text], chunks[:1]).judgement is None
+
+
+def test_a_question_about_what_the_article_leaves_out_is_refused_whatever_the_model_says():
+    text = "We don't cover medication in this article. ADHD shapes how couples plan their week."
+    chunks = [chunk(text, "ADHD in Relationships")]
+    embeddings = Words()
+    question = "ADHD medication"
+    vector = embeddings.embed_query(question)
+    model = bank_model(embeddings, ("ADHD medication", "medication ADHD"), ("who made EMDR",))
+    verdict = AddressCheck(embeddings, article_terms(chunks), model=model).check(
+        question, vector, [text], chunks, best_passage=0.6)
+    assert not verdict.addressed and verdict.left_out == "medication"
+    assert verdict.judgement is None and "does not cover" in verdict.reason
 
 
 def rows_for(writers: dict[str, list[tuple[np.ndarray, bool]]]) -> list[Asked]:
     out = []
     for writer, items in writers.items():
         for i, (vector, answered) in enumerate(items):
-            features = (0.1, 0.9, 0.6, 0.5) if answered else (0.5, 0.5, 0.6, 0.4)
+            features = pipeline(0.1, 0.9) if answered else pipeline(0.5, 0.5)
             out.append(Asked(Question(f"{writer} {i}", answered, writer, "x.jsonl",
                                       near_miss=not answered,
                                       expected="answer" if answered else "no_answer"),
@@ -139,14 +180,16 @@ def synthetic() -> list[Asked]:
                      for w in ("a", "b", "c", "d")})
 
 
-def test_the_threshold_keeps_every_answerable_question_of_a_left_out_writer():
+def test_the_threshold_keeps_the_chosen_share_of_left_out_writers_answerable_questions():
     rows = synthetic()
     writers = {"a", "b", "c"}
-    threshold = choose_threshold(rows, writers)
     model = train(rows, writers)
-    assert model.threshold == pytest.approx(threshold)
+    assert model.threshold == pytest.approx(choose_threshold(rows, writers))
+    everything = choose_threshold(rows, writers, share=1.0)
+    half = choose_threshold(rows, writers, share=0.5)
+    assert everything < half
     for figures in leave_one_writer_out([r for r in rows if r.question.writer in writers]):
-        assert figures.lost == [] and figures.answered_after == figures.answerable
+        assert figures.answered_after >= 0.5 * figures.answerable
 
 
 def test_leaving_a_writer_out_reports_its_near_misses_before_and_after():
@@ -161,10 +204,13 @@ def test_labelled_questions_leave_out_golden_follow_ups_and_keep_writers():
     golden = [q for q in questions if q.writer == "golden"]
     assert len(golden) == 58 and sum(q.answered for q in golden) == 50  # 6 follow-ups left out
     writers = {q.writer for q in questions if q.near_miss}
-    assert {"eval", "fresh", "w6", "w7", "w11", "near-misses-train"} <= writers
+    assert {"eval", "fresh", "w6", "w7", "w11", "near-misses-train", "heldout-w15",
+            "heldout-w16", "heldout-w21", "train-w26"} <= writers
     assert not any(q.answered for q in questions if q.near_miss)
-    assert {q.writer for q in questions if q.path.startswith("training/practice")} == {
-        "practice-topics", "practice-extra", "practice-extra2"}
+    # only questions checked against the articles count as answerable: no practical-question
+    # file's "article" rows
+    assert {q.writer for q in questions if q.answered} == {
+        "golden", "narrow-eval", "heldout-w15", "heldout-w16", "heldout-w21", "train-w26"}
 
 
 def test_the_shipped_model_was_fitted_on_the_labelled_files_as_they_are():
@@ -172,19 +218,22 @@ def test_the_shipped_model_was_fitted_on_the_labelled_files_as_they_are():
     model = load_default_model()
     assert model.fingerprint == fingerprint(SOURCES, ROOT)
     assert DEFAULT_MODEL.stat().st_size < 1_500_000
-    assert 0.0 < model.threshold < 0.5 and model.vectors.shape[1] == 384
+    assert 0.0 < model.threshold < 0.9 and model.vectors.shape[1] == 384
     assert model.coef[FEATURES.index("unanswered")] < 0 < model.coef[FEATURES.index("answered")]
 
 
 def test_the_fresh_writer_sets_stay_out_of_every_training_list():
-    """heldout-w15, w16 and w21 gave the clean near-miss figures (docs/evaluation.md): training
-    on them would turn the next run into an in-sample one without anyone noticing."""
-    from practice_assistant.evaluation.answerable import SOURCES
+    """heldout-w25 gives the clean near-miss and answerable figures of the model that fits
+    every writer before it (docs/evaluation.md): training on it, or on a copy of one of its
+    questions, would turn the next run into an in-sample one without anyone noticing."""
     from practice_assistant.practice.examples import TRAINING_FILES
 
-    fresh = {"eval/near_misses_heldout5.jsonl", "eval/golden_heldout_w15.jsonl",
-             "eval/near_misses_heldout6.jsonl", "eval/golden_heldout_w16.jsonl",
-             "eval/near_misses_heldout7.jsonl", "eval/golden_heldout_w21.jsonl"}
+    fresh = {"eval/near_misses_heldout8.jsonl", "eval/golden_heldout_w25.jsonl"}
     assert all((ROOT / path).is_file() for path in fresh)
     assert fresh.isdisjoint(path for path, _ in SOURCES)
     assert fresh.isdisjoint(str(path) for path in TRAINING_FILES)
+    held = {q.text.casefold() for q in read_questions(
+        [("eval/near_misses_heldout8.jsonl", "near_miss"),
+         ("eval/golden_heldout_w25.jsonl", "narrow")], root=ROOT)}
+    assert len(held) == 78  # two rows already in training word for word were removed
+    assert held.isdisjoint(q.text.casefold() for q in read_questions(root=ROOT))

@@ -22,13 +22,18 @@ finds the EMDR article. This check reads what the composer actually picked:
   (weighted by rarity) that the picked sentences or the cited titles contain, and the best
   cosine between the question and one picked sentence. Both very low means nothing picked
   speaks to the question.
-- **the answerability model** (:mod:`practice_assistant.answering.answerable`), read only when
-  all of the above pass: a question nearer to known near misses than to known answerable
-  questions, with little of it covered, scores under the model's threshold ("who came up with
-  EMDR" finds the EMDR article, and every word but "came" is covered).
+- **the answerability model** (:mod:`practice_assistant.answering.answerable`) weighs these
+  numbers, and how near the question is to labelled questions the articles do and do not
+  answer, and decides. Its inputs are the rules' measures, not their verdicts: read alone,
+  the rules refused a third of the answerable questions a visitor words as their own situation
+  ("the walls are paper thin": six incidental words, central together), while a question
+  nearer known near misses, with little of it covered, is still refused ("who came up with
+  EMDR" finds the EMDR article, and every word but "came" is covered). Only the disclaimer
+  rule refuses before the model.
 
-Thresholds were set on the golden questions (every answerable one must pass) and the near
-misses written for this purpose in ``training/near_misses_train.jsonl`` (docs/evaluation.md).
+Without a model (when the model is being fitted, or nothing was retrieved), the rules decide:
+their thresholds were set on the golden questions (every answerable one must pass) and the near
+misses in ``training/near_misses_train.jsonl`` (docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -114,18 +119,29 @@ class Addressing:
     joint: float = 0.0  # centrality of all the uncovered words removed together
     left_out: str | None = None  # a question word a cited article says it does not cover
     features: tuple[float, ...] = ()  # the model's pipeline features (answerable.FEATURES[2:])
-    judgement: Judgement | None = None  # the answerability model's, when the rules passed
+    judgement: Judgement | None = None  # the answerability model's, when it decided
 
     @property
     def reason(self) -> str:
-        if self.judgement is not None and not self.judgement.answerable:
-            j = self.judgement
+        j = self.judgement
+        if j is not None and not j.answerable:
+            subject = self._subject()
             return (f"answerability {j.probability:.2f} < {j.threshold:.2f}: nearest unanswered "
                     f"question {j.nearest_unanswered!r}, nearest answered "
-                    f"{j.nearest_answered!r}")
+                    f"{j.nearest_answered!r}" + (f"; {subject}" if subject else ""))
         if self.left_out:
             return (f"the question is about {self.left_out!r}, which the cited article says it "
                     "does not cover")
+        subject = self._subject()
+        if j is None and subject:
+            return subject
+        covered = (f"picked sentences cover {self.coverage:.2f} of the question's terms and are "
+                   f"at most {self.similarity:.2f} similar to it")
+        return (f"answerability {j.probability:.2f} >= {j.threshold:.2f}; {covered}"
+                if j is not None else covered)
+
+    def _subject(self) -> str:
+        """What the question is about that no cited passage mentions, if that is its subject."""
         central = [(w, c) for w, c in self.uncovered if c >= MAX_CENTRALITY]
         if central:
             word, value = max(central, key=lambda pair: pair[1])
@@ -135,8 +151,7 @@ class Addressing:
             words = " and ".join(repr(w) for w, _ in self.uncovered)
             return (f"the question is about {words}, which no cited passage mentions "
                     f"(centrality together {self.joint:.2f} >= {MAX_CENTRALITY})")
-        return (f"picked sentences cover {self.coverage:.2f} of the question's terms and are at "
-                f"most {self.similarity:.2f} similar to it")
+        return ""
 
 
 def content_words(text: str) -> list[tuple[str, str]]:
@@ -263,19 +278,26 @@ class AddressCheck:
                  if len(rare) > 1 else max((c for _, c in uncovered), default=0.0))
         disclaimed = set().union(*(self._left_out.get(c.slug, frozenset()) for c in cited))
         left_out = next((w for w, t in words if t in disclaimed), None)
+        # The rules' verdict: what decides when there is no model (or nothing was retrieved).
         addressed = (left_out is None and all(c < self.max_centrality for _, c in uncovered)
                      and joint < self.max_centrality
                      and not (coverage < self.min_coverage and similarity < self.min_similarity))
         features: tuple[float, ...] = ()
         judgement = None
-        if addressed and best_passage is not None:
+        if best_passage is not None:
             unsaid = sum(not _covers(picked, t) for _, t in words) / len(words) if words else 0.0
             said = (sum(self.weight(t) for _, t in words if _covers(context, t)) / total
                     if total else 1.0)
-            features = (round(unsaid, 4), round(said, 4), round(float(best_passage), 4),
+            central = max((c for _, c in uncovered), default=0.0)
+            features = (round(central, 4), round(joint, 4), float(len(uncovered)),
+                        round(coverage, 4), round(similarity, 4), round(unsaid, 4),
+                        round(said, 4), round(float(best_passage), 4),
                         round(self._similarity(vector, list(dict.fromkeys(
                             c.title for c in cited))), 4))
-            if self.model is not None:
+            # A question about what the article says it leaves out is refused whatever else
+            # holds; every other question is the model's to judge, the rules' numbers among
+            # its inputs.
+            if self.model is not None and left_out is None:
                 judgement = self.model.judge(vector, features)
                 addressed = judgement.answerable
         return Addressing(addressed, round(coverage, 3), round(similarity, 3), uncovered, joint,

@@ -1,15 +1,19 @@
 """Is this a question the practice's articles answer? A small logistic regression, shipped.
 
-The addressing rules (:mod:`practice_assistant.answering.addressing`) catch a question whose
-subject no picked sentence mentions. They cannot catch a question that reuses an article's words
-for something next to it: "who came up with EMDR", "how do I get tested for ADHD as an
-adult", "is the butterfly hug safe during a panic attack at work". This model reads six numbers
-the pipeline already has, each one explainable:
+It decides every composed answer (only a question about what a cited article says it does not
+cover is refused before it, by rule). It reads eleven numbers the pipeline already has, each
+one explainable:
 
 - ``answered`` / ``unanswered``: the mean cosine of the question to its NEIGHBOURS nearest
   labelled questions that the articles do answer, and to those they do not (near misses written
   by several writers, ``eval/`` and ``training/``), shipped as unit vectors with their texts so
   the ``reason`` can name the nearest of each;
+- ``central_uncovered`` / ``joint_uncovered`` / ``rare_uncovered``: for the question's rare
+  content words that no cited passage contains, how far the question's embedding moves when the
+  most central one is removed, when all are removed together, and how many there are
+  (:mod:`practice_assistant.answering.addressing`);
+- ``coverage`` and ``similarity``: the rarity-weighted share of the question's terms the picked
+  sentences contain, and the best cosine between the question and one picked sentence;
 - ``uncovered``: the share of the question's content words no picked sentence (or cited title)
   contains;
 - ``context_coverage``: the rarity-weighted share of its content terms the cited passages,
@@ -17,10 +21,18 @@ the pipeline already has, each one explainable:
 - ``best_passage``: the best retrieved passage's cosine to the question;
 - ``title``: the best cosine between the question and a cited article's title.
 
+Why one model and not the rules of :mod:`~practice_assistant.answering.addressing` in front of
+it: on writers left out of the fit, the rules refused a third of the answerable questions worded
+as a visitor's own situation ("the walls are paper thin": six incidental words, central
+together), and the same numbers weighed together with the nearest labelled questions refuse as
+many near misses while answering more of those (docs/evaluation.md).
+
 Fitted by ``practice-assistant train-answerable`` (:mod:`practice_assistant.evaluation.answerable`,
 which also validates it leaving one writer out at a time) into ``data/answerable_model.npz``.
-A question scoring under ``threshold`` gets ``no_answer``; the threshold is the lowest score of
-an answerable training question when its writer was left out of the fit.
+A question scoring under ``threshold`` gets ``no_answer``.
+
+The labelled questions describe the articles as they are: a new article that answers what was a
+near miss needs its near misses relabelled and the model rebuilt (`make answerable-model`).
 """
 
 from __future__ import annotations
@@ -33,7 +45,8 @@ from pathlib import Path
 import numpy as np
 
 DEFAULT_MODEL = Path(__file__).parent / "data" / "answerable_model.npz"
-FEATURES = ("answered", "unanswered", "uncovered", "context_coverage", "best_passage", "title")
+FEATURES = ("answered", "unanswered", "central_uncovered", "joint_uncovered", "rare_uncovered",
+            "coverage", "similarity", "uncovered", "context_coverage", "best_passage", "title")
 NEIGHBOURS = 3
 
 

@@ -2,21 +2,28 @@
 
 Every labelled question (answerable ones, and near misses the articles do not answer) is asked
 through the real :class:`~practice_assistant.service.Assistant` over the golden index of
-``corpus/`` *without* the model, recording its route and, when the addressing rules passed, the
-pipeline features (:data:`~practice_assistant.answering.answerable.FEATURES`). Only those rows
-are fitted: the model acts only where the rules let an answer through.
+``corpus/`` *without* the model, recording its route under the addressing rules and, when an
+answer was composed, the pipeline features
+(:data:`~practice_assistant.answering.answerable.FEATURES`). Those rows are fitted (not
+the ones the disclaimer rule refuses): the model decides wherever an answer was composed.
+
+Only questions someone checked against the articles are labelled answerable: the golden set,
+the narrower-topic set, and each writer's answerable file with the sentence that answers it. The
+practical-question files' ``article`` rows are not used: that label says a question is not
+about the practice, not that an article answers it ("can a relationship survive when we live in
+different states?").
 
 Honest figures: for each writer, the model is fitted on every other writer (its nearest-question
 features computed against the other writers' questions only, its threshold chosen from the
 other writers alone, by the same rule as the shipped one), then that writer's rows are routed.
 Nothing reported for a writer was fitted or tuned on that writer. The shipped model is then
-fitted on every writer; the eval files it reads are therefore in-sample for it, and only the
+fitted on every writer; the files it reads are therefore in-sample for it, and only the
 leave-one-writer-out table measures it (docs/evaluation.md).
 
-The threshold rule: within the writers being fitted, leave each one out in turn, score its
-answerable rows; the threshold is just under the lowest of those scores (so no answerable
-question of a left-out writer would have been refused). Refusing an answerable question is
-the costly error.
+The threshold rule: within the writers being fitted, leave each one out in turn and score its
+answerable rows; the threshold keeps ANSWERED_SHARE of those out-of-fold scores. Refusing an
+answerable question is costly, and so is answering from the wrong article; the share was read
+off the leave-one-writer-out trade-off (docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -36,24 +43,26 @@ from practice_assistant.jsonl import read_jsonl
 from practice_assistant.service import Assistant
 
 REFUSALS = ("no_answer", "out_of_scope")
-STRENGTH = 0.3  # sklearn's C: few rows, six features
+STRENGTH = 0.3  # sklearn's C: few rows, eleven features
+ANSWERED_SHARE = 0.85  # of left-out writers' answerable questions the threshold keeps
 #: the file each labelled question comes from, and how its rows are read
 SOURCES: tuple[tuple[str, str], ...] = (
     ("eval/golden.jsonl", "golden"),
     ("eval/golden_narrow.jsonl", "narrow"),
+    ("eval/golden_heldout_w15.jsonl", "narrow"),
+    ("eval/golden_heldout_w16.jsonl", "narrow"),
+    ("eval/golden_heldout_w21.jsonl", "narrow"),
+    ("training/answerable_train_w26.jsonl", "narrow"),
     ("eval/near_misses.jsonl", "near_miss"),
     ("eval/near_misses_heldout.jsonl", "near_miss"),
     ("eval/near_misses_heldout2.jsonl", "near_miss"),
     ("eval/near_misses_heldout3.jsonl", "near_miss"),
     ("eval/near_misses_heldout4.jsonl", "near_miss"),
-    ("eval/practice_questions.jsonl", "practice"),
-    ("eval/practice_questions_heldout.jsonl", "practice"),
-    ("eval/practice_questions_heldout2.jsonl", "practice"),
-    ("eval/practice_questions_heldout3.jsonl", "practice"),
+    ("eval/near_misses_heldout5.jsonl", "near_miss"),
+    ("eval/near_misses_heldout6.jsonl", "near_miss"),
+    ("eval/near_misses_heldout7.jsonl", "near_miss"),
     ("training/near_misses_train.jsonl", "near_miss"),
-    ("training/practice_topics.jsonl", "topics"),
-    ("training/practice_extra.jsonl", "topics"),
-    ("training/practice_extra2.jsonl", "topics"),
+    ("training/near_misses_train_w26.jsonl", "near_miss"),
 )
 #: ``source`` field → writer. The maintainers' near misses and practical questions are taken
 #: as one writer (they may be two; one is the stricter hold-out).
@@ -81,7 +90,7 @@ class Asked:
     question: Question
     route: str
     vector: np.ndarray
-    features: tuple[float, ...] = ()   # FEATURES[2:], when the addressing rules passed
+    features: tuple[float, ...] = ()   # FEATURES[2:], when an answer was composed
 
     @property
     def reaches_model(self) -> bool:
@@ -98,8 +107,10 @@ class WriterFigures:
     answerable: int = 0
     answered_before: int = 0
     answered_after: int = 0
-    lost: list[str] = field(default_factory=list)
-    caught: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)        # answered by the rules, refused now
+    gained: list[str] = field(default_factory=list)      # refused by the rules, answered now
+    caught: list[str] = field(default_factory=list)      # near miss the rules answered
+    let_through: list[str] = field(default_factory=list)  # near miss the rules refused
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"writer": self.writer, "threshold": round(self.threshold, 3)}
@@ -110,7 +121,8 @@ class WriterFigures:
         if self.answerable:
             out["answerable"] = {"rows": self.answerable, "answered_before": self.answered_before,
                                  "answered_after": self.answered_after}
-        return {**out, "lost": self.lost, "caught": self.caught}
+        return {**out, "lost": self.lost, "gained": self.gained, "caught": self.caught,
+                "let_through": self.let_through}
 
 
 def read_questions(paths: Iterable[tuple[str, str]] = SOURCES,
@@ -142,9 +154,7 @@ def _question(row: dict[str, Any], kind: str, name: str) -> Question | None:
     if kind == "near_miss":
         return Question(row["text"], False, writer, name, near_miss=True,
                         expected=row["expected"])
-    if kind == "practice":
-        return Question(row["text"], True, writer, name) if row["label"] == "article" else None
-    return Question(row["text"], True, writer, name) if row.get("topic") == "article" else None
+    raise ValueError(f"{name}: unknown kind of labelled file {kind!r}")
 
 
 def fingerprint(paths: Iterable[tuple[str, str]] = SOURCES, root: Path = Path(".")) -> str:
@@ -177,7 +187,8 @@ def ask_all(settings: Any, embeddings: Any, safety: Any, store: Any,
         assistant.last = None
         answer = assistant.ask(question.text)
         verdict = assistant.last
-        features = verdict.features if verdict is not None and verdict.addressed else ()
+        # The disclaimer rule refuses before the model: those rows are not the model's.
+        features = verdict.features if verdict is not None and verdict.left_out is None else ()
         out.append(Asked(question, answer.route, vector, tuple(features)))
     return out
 
@@ -215,17 +226,20 @@ def _scores(model: AnswerModel, rows: Sequence[Asked]) -> np.ndarray:
                      for v in _design(rows, model.vectors, model.answered)])
 
 
-def choose_threshold(rows: Sequence[Asked], writers: set[str]) -> float:
-    """Just under the lowest score of an answerable row of a writer left out of the fit."""
-    lowest = 1.0
+def choose_threshold(rows: Sequence[Asked], writers: set[str],
+                     share: float = ANSWERED_SHARE) -> float:
+    """The score that keeps ``share`` of the answerable rows of writers left out of the fit."""
+    held_out: list[float] = []
     for writer in sorted(writers):
         held = [r for r in rows if r.question.writer == writer and r.reaches_model
                 and r.question.answered]
         if not held or len(writers) < 2:
             continue
         model = _fit(rows, writers - {writer})
-        lowest = min(lowest, float(_scores(model, held).min()))
-    return max(0.0, lowest - 1e-3)
+        held_out.extend(_scores(model, held))
+    if not held_out:
+        return 0.0
+    return float(np.quantile(np.asarray(held_out), 1.0 - share))
 
 
 def train(rows: Sequence[Asked], writers: set[str] | None = None,
@@ -250,7 +264,8 @@ def leave_one_writer_out(rows: Sequence[Asked]) -> list[WriterFigures]:
         fig = WriterFigures(writer, model.threshold)
         for row in held:
             refused = id(row) in scores and scores[id(row)] < model.threshold
-            after = "no_answer" if refused else row.route
+            # the model decides every row that reaches it; the rest keep their route
+            after = ("no_answer" if refused else "answer") if id(row) in scores else row.route
             q = row.question
             if q.near_miss:
                 fig.near_misses += 1
@@ -262,8 +277,12 @@ def leave_one_writer_out(rows: Sequence[Asked]) -> list[WriterFigures]:
                 fig.answered_after += after == "answer"
                 if row.route == "answer" and refused:
                     fig.lost.append(q.text)
-            elif refused:
+                elif row.route != "answer" and after == "answer":
+                    fig.gained.append(q.text)
+            elif refused and row.route == "answer":
                 fig.caught.append(q.text)
+            elif after == "answer" and row.route != "answer":
+                fig.let_through.append(q.text)
         figures.append(fig)
     return figures
 
@@ -273,16 +292,25 @@ def _as_expected(expected: str, route: str) -> bool:
 
 
 def format_figures(figures: Sequence[WriterFigures]) -> str:
-    lines = ["writer             near misses (before -> after)   answerable answered "
-             "(before -> after)   threshold"]
+    lines = ["writer             near misses (rules -> model)    answerable answered "
+             "(rules -> model)    threshold"]
     for f in figures:
         near = (f"{f.near_before / f.near_misses:.3f} -> {f.near_after / f.near_misses:.3f} "
                 f"of {f.near_misses}" if f.near_misses else "-")
         ans = (f"{f.answered_before} -> {f.answered_after} of {f.answerable}"
                if f.answerable else "-")
         lines.append(f"{f.writer:<18} {near:<31} {ans:<33} {f.threshold:.3f}")
-        lines += [f"    lost: {t!r}" for t in f.lost]
-        lines += [f"    caught: {t!r}" for t in f.caught]
+        for name in ("lost", "gained", "caught", "let_through"):
+            lines += [f"    {name}: {t!r}" for t in getattr(f, name)]
+    near = sum(f.near_misses for f in figures)
+    ans = sum(f.answerable for f in figures)
+    if near and ans:
+        lines.append(
+            f"{'all writers':<18} "
+            f"{sum(f.near_before for f in figures) / near:.3f} -> "
+            f"{sum(f.near_after for f in figures) / near:.3f} of {near}{'':<9} "
+            f"{sum(f.answered_before for f in figures)} -> "
+            f"{sum(f.answered_after for f in figures)} of {ans}")
     return "\n".join(lines)
 
 
