@@ -59,8 +59,8 @@ DEFAULT_OPTIONS = TrainOptions()
 #: point is lower, so the floor is what ships). The floor is the lowest threshold, in steps of
 #: 0.05, at which the benign held-out sets a visitor's own question resembles (golden,
 #: practice-topics, XSTest) stay within the issue's 5 % false-positive budget, read off
-#: leave-one-source-out scores of those sources only: 0.40 for the shipped hidden-layer model
-#: (XSTest 0.048, golden 0.047, practice-topics 0.018; at 0.35 XSTest is 0.056). docs/safety.md
+#: leave-one-source-out scores of those sources only: 0.40 for the shipped model, with bank-w27
+#: (XSTest 0.036, golden 0.047, practice-topics 0.018; at 0.35 XSTest is 0.052). docs/safety.md
 #: has the curve; above 0.7 recall is no longer put first
 MIN_THRESHOLD, MAX_THRESHOLD = 0.4, 0.7
 
