@@ -116,6 +116,7 @@ eval-routing: $(VENV)/.installed
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w5.jsonl
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w16.jsonl
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w20.jsonl
+	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w28.jsonl
 
 # Rebuild the shipped crisis classifier from training/crisis/ and ../shared/data/crisis/.
 safety-model: $(VENV)/.installed
