@@ -64,11 +64,9 @@ SOURCES: tuple[tuple[str, str], ...] = (
     ("training/near_misses_train.jsonl", "near_miss"),
     ("training/near_misses_train_w26.jsonl", "near_miss"),
 )
-#: ``source`` field → writer. The maintainers' near misses and practical questions are taken
-#: as one writer (they may be two; one is the stricter hold-out).
-WRITERS = {"near-miss-eval": "eval", "practice-questions-eval": "eval",
-           "heldout-fresh": "fresh", "heldout-w6": "w6", "heldout-w7": "w7",
-           "heldout-w11": "w11", "narrow-eval": "narrow-eval"}
+#: ``source`` field → writer (other sources are their own writer's name)
+WRITERS = {"near-miss-eval": "eval", "heldout-fresh": "fresh", "heldout-w6": "w6",
+           "heldout-w7": "w7", "heldout-w11": "w11", "narrow-eval": "narrow-eval"}
 
 
 @dataclass(frozen=True)
