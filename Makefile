@@ -100,6 +100,9 @@ eval-practice: $(VENV)/.installed
 	# heldout-w25: never trained on (not in evaluation/answerable.py's lists); keep it so
 	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout8.jsonl \
 		--narrow eval/golden_heldout_w25.jsonl
+	# heldout-w29: never trained on either; run once clean with the model of 2 December
+	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout4.jsonl \
+		--near-misses eval/near_misses_heldout9.jsonl --narrow eval/golden_heldout_w29.jsonl
 
 # Rebuild the shipped practice-topic examples from training/practice_*.jsonl.
 practice-model: $(VENV)/.installed
@@ -117,6 +120,7 @@ eval-routing: $(VENV)/.installed
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w16.jsonl
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w20.jsonl
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w28.jsonl
+	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w30.jsonl
 
 # Rebuild the shipped crisis classifier from training/crisis/ and ../shared/data/crisis/.
 safety-model: $(VENV)/.installed

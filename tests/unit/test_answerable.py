@@ -237,3 +237,20 @@ def test_the_fresh_writer_sets_stay_out_of_every_training_list():
          ("eval/golden_heldout_w25.jsonl", "narrow")], root=ROOT)}
     assert len(held) == 78  # two rows already in training word for word were removed
     assert held.isdisjoint(q.text.casefold() for q in read_questions(root=ROOT))
+
+
+def test_the_second_fresh_writer_stays_out_of_every_training_list():
+    """heldout-w29 (2 December, latest) measures the shipped answerability model and practice
+    detector once, clean; its rows already in any labelled file were removed on arrival."""
+    from practice_assistant.practice.examples import TRAINING_FILES
+
+    fresh = {"eval/near_misses_heldout9.jsonl", "eval/golden_heldout_w29.jsonl",
+             "eval/practice_questions_heldout4.jsonl"}
+    assert all((ROOT / path).is_file() for path in fresh)
+    assert fresh.isdisjoint(path for path, _ in SOURCES)
+    assert fresh.isdisjoint(str(path) for path in TRAINING_FILES)
+    held = {q.text.casefold() for q in read_questions(
+        [("eval/near_misses_heldout9.jsonl", "near_miss"),
+         ("eval/golden_heldout_w29.jsonl", "narrow")], root=ROOT)}
+    assert len(held) == 87
+    assert held.isdisjoint(q.text.casefold() for q in read_questions(root=ROOT))

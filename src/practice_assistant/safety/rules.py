@@ -58,7 +58,7 @@ _MACROS = {
                 r"benzos?|opioids?|oxy\w*|insulin|antidepressants?)"),
     "{ADV}": (r"(?:just|has|had|have|always|then|also|actually|even|once|literally|physically|"
               r"repeatedly|violently|again|almost|nearly|sometimes|often|still|constantly|"
-              r"regularly|now|badly|really)"),
+              r"regularly|now|badly|really|only|usually|mostly|occasionally)"),
     "{PARTNER}": (r"(?:my (?:husband|wife|partner|boyfriend|girlfriend|bf|gf|fianc[eé]e?|spouse|"
                   r"roommate))"),
     "{RECENT}": (r"(?:last night|yesterday|today|this morning|tonight|this afternoon|"
@@ -472,11 +472,16 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"ball|wave)|out|off|on|with|up|in the))|"
           r"\b{FAM} (?:is|has been|'s been|gets|keeps being) (?:{ADV} )?"
           r"(?:physically (?:abusive|violent)|violent (?:with|towards?|to) me)\b",
-          exclude=r"\bhit (?:me )?(?:up|back)\b|hit me (?:with|that)|it hit me|hit by a car|"
+          exclude=r"\bhit (?:me )?(?:up|back)\b|hits? me (?:with (?:questions?|an? (?:idea|"
+                  r"question|request|"
+                  r"reality check|bill|guilt trip)|"
+                  r"facts|news|the (?:truth|news|facts|bill)|guilt|criticism|sarcasm|comments?)|"
+                  r"that)|it hit me|hit by a car|"
                   r"\b(?:verbally|emotionally|mentally|psychologically|financially) "
                   r"(?:abused|abusive)|abused (?:verbally|emotionally|mentally)|playful|"
                   r"in (?:a )?(?:game|match|practice)|kick(?:s|ed)? (?:me )?out|"
-                  r"(?:from|after|about|of) (?:almost |nearly )?being"),
+                  r"(?:from|after|about|of) (?:almost |nearly )?being|"
+                  r"in (?:his|her|their|my) sleep"),
     _rule("abuse_violence", "recent assault",
           r"\b{PARTNER} (?:{ADV} ){0,2}(?:hit|beat|choked|strangled|punched|kicked|slapped|"
           r"shoved|attacked|raped|assaulted|burned|whipped|pushed|pinned|threw things at) "
@@ -486,7 +491,11 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"[^.?!]{0,40}{RECENT}|"
           r"\b(?:was|got|been|i'?ve been) (?:{ADV} )?(?:raped|sexually assaulted|assaulted|"
           r"attacked|beaten up|beaten|drugged|choked|strangled) {RECENT}\b",
-          exclude=r"\bhit (?:me )?(?:up|back)\b|hit me (?:with|that)|it hit me|kick(?:s|ed)? "
+          exclude=r"\bhit (?:me )?(?:up|back)\b|hits? me (?:with (?:questions?|an? (?:idea|"
+                  r"question|request|"
+                  r"reality check|bill|guilt trip)|"
+                  r"facts|news|the (?:truth|news|facts|bill)|guilt|criticism|sarcasm|comments?)|"
+                  r"that)|it hit me|kick(?:s|ed)? "
                   r"(?:me )?out|\b(?:when i was (?:a |little|young|\d|small|growing|in (?:school|"
                   r"high school|college))|as a (?:kid|child|teen)|growing up|years ago|"
                   r"in the past|used to|would|my childhood|was a (?:kid|child|teen)|my ex\b|"
@@ -592,6 +601,311 @@ CRISIS_RULES: tuple[Rule, ...] = (
           r"\b(?:naked|nude|undress\w*)\b|\b(?:attracted to|fantasi[sz]\w* about) (?:children|"
           r"kids|minors|little (?:girls|boys)|young (?:girls|boys))\b|\bplayed with (?:their|"
           r"his|her) genital\w*"),
+    # --- constructs the classifier missed when their writer's bank was held out (read on
+    # training banks only, never on a test set): strangulation, a car in a closed garage, a
+    # weary or accidental wish to be dead, imagining one's funeral, "how easy it would be",
+    # hitting oneself, a fantasy of killing someone, a small child left alone
+    _rule("abuse_violence", "strangulation",
+          r"\b(?:squeez\w*|grabb?\w*|clutch\w*|crush\w*|press\w*|held|holds?|holding|"
+          r"chok\w*|strangl\w*) (?:me )?(?:by )?my (?:throat|neck|windpipe)\b|"
+          r"\b(?:hands?|arms?|fingers|forearm) (?:around|round|on|over|against|across) my "
+          r"(?:throat|neck|windpipe)\b|\bby (?:the|my) throat\b",
+          fiction=True,
+          exclude=r"\b(?:massag\w*|tight|sore|stiff|scarf|necklace|collar|tie|hug\w*|doctor|"
+                  r"nurse|dentist|physio\w*|chiropract\w*|lump|swallow\w*|cough\w*|anxiety|"
+                  r"panic|felt like|feels like|feel like|stress|tension|lump in my throat|"
+                  r"when i was (?:a |little|young|small)|years ago|as a (?:kid|child))\b"),
+    _rule("abuse_violence", "violence by someone close, ongoing",
+          r"\b{FAM} (?:{ADV} ){0,2}(?:pushes|shoves|throws|slams|drags|pins) me (?:down|into|"
+          r"against|onto|to the (?:ground|floor)|by my|across)\b",
+          fiction=True,
+          exclude=r"\b(?:playful|playfully|tickl\w*|in (?:a )?(?:game|match|practice|judo|"
+                  r"karate|boxing|wrestling)|dance|dancing)\b"),
+    _rule("abuse_violence", "sexual coercion",
+          r"\b(?:held|holds|holding|pinned|pins|forced|forces|forcing) me down\b[^.?!]{0,40}"
+          r"\b(?:refused|said no|say no|sex|didn'?t want|don'?t want)\b|"
+          r"\bwhen(?:ever)? i (?:say|said|tell him|told him) no\b[^.?!]{0,30}\b(?:does it anyway|"
+          r"did it "
+          r"anyway|keeps? going|kept going|forces? me|forced me|doesn'?t stop|didn'?t stop|"
+          r"gets rough|got rough)\b|"
+          r"\b(?:doesn'?t|does not|won'?t|didn'?t) (?:really )?take no for an answer\b"
+          r"[^.?!]{0,30}\b(?:in bed|sex|sexually)\b|"
+          r"\b(?:makes|made|forces?|forced|pressur\w+) me (?:to )?(?:have sex|sleep with (?:him|"
+          r"her|them)|do sexual|perform sexual)\b|"
+          r"\bi (?:was|am|'?m) crying and (?:he|she) (?:kept|keeps) going\b|"
+          r"\b(?:getting rough and forcing me|forc(?:e|es|ed|ing) (?:himself|herself) on me)\b"),
+    _rule("abuse_violence", "physical harm at home, more wordings",
+          r"\b{FAM} (?:only |usually |mostly |occasionally |still |even |sometimes |has |had )?"
+          r"(?:hits|struck|strikes|has struck|kicks|slaps|punches|beats) me\b(?! (?:up|out|off|"
+          r"back|with (?:an idea|a question|questions|facts)))|"
+          r"\band (?:then )?(?:kicks|punches|slaps|beats|chokes) me (?:if|when|until|every)\b|"
+          r"\b(?:holds?|held|holding|pushe[sd]|pushing) (?:me|my head) (?:under ?water|under the "
+          r"water|under the bath)\b|\bthrows? me around\b|\bthrew me around\b|"
+          r"\b(?:gets?|got|takes?|took|pulls?|pulled|brings?|brought|sets?|puts?) (?:out )?"
+          r"(?:the|his|her|a) (?:gun|knife|pistol|rifle|shotgun)\b[^.?!]{0,60}\b(?:when (?:he|"
+          r"she)'?s? (?:angry|mad|drunk)|while we (?:argue\w*|fight\w*|fought|yell\w*)|"
+          r"during (?:our )?(?:fights?|arguments?)|to scare "
+          r"me|on the table)\b|"
+          r"\b(?:he|she|my ex|they)(?:'s| has| had| have)? (?:\w+ ){0,2}(?:broke|broken|breaks) "
+          r"into my (?:place|house|apartment|home|flat|room)\b|"
+          r"\b(?:keeps?|kept) (?:showing up|turning up|waiting) (?:outside|at) my (?:work|job|"
+          r"house|apartment|place|school|new)\b|"
+          r"\b(?:make sure|swore|says?|said)\b[^.?!]{0,20}\bi (?:will |'?ll )?never see another "
+          r"(?:birthday|christmas|day|year)\b|"
+          r"\b(?:hits?|beats?|beat|whips?|whipped) me with (?:a |the |his |her )?(?:belt|cable|"
+          r"cord|stick|wire|hanger|extension cord|bat|pipe)\b",
+          fiction=True,
+          exclude=r"\b(?:playful|playfully|tickl\w*|dance|dancing|wrestl\w*|pillow fight|"
+                  r"in (?:a )?(?:game|match|practice)|in (?:his|her|their) sleep|under the "
+                  r"table|hunting|cleaning|range|lottery|carv\w*|turkey|steak|cook\w*|"
+                  r"chop\w*)\b"),
+    _rule("danger_to_others", "hurting a partner or child",
+          r"\bi (?:\w+ )?(?:pushed|shoved|threw|kicked|punched|choked|strangled|slapped|hit|beat) "
+          r"(?:her|him|my (?:wife|husband|partner|girlfriend|boyfriend|gf|bf|son|daughter|kid|"
+          r"child|mom|dad|mother|father)) (?:down the stairs|into the wall|against the wall|"
+          r"across the room|so hard|until (?:she|he) (?:cried|bled|couldn'?t))\b",
+          fiction=True,
+          exclude=r"\b(?:pool|swing|stroller|wheelchair|playful|joke|game|snow)\b"),
+    _rule("child_at_risk", "a child beaten or touched",
+          r"\b(?:hits?|beats?|beat|whips?|whipped) (?:them|my (?:son|daughter|kids?|children|"
+          r"stepson|stepdaughter)|our (?:son|daughter|kids?|children)|the (?:kids|children)) with "
+          r"(?:a |the |his |her )?(?:belt|cable|cord|stick|wire|hanger|shoe|wooden spoon|"
+          r"extension cord|ruler|rod|switch)\b|"
+          r"\btouch(?:es|ed|ing)? (?:my|our|his|her|the) {KID}\b[^.?!]{0,30}\b(?:in ways|"
+          r"inappropriate\w*|private|make (?:her|him) cry|makes (?:her|him) cry|under (?:her|his) "
+          r"(?:clothes|shirt|skirt))",
+          exclude=r"\b(?:when i was|years ago|as a (?:kid|child))\b"),
+    _rule("self_harm", "self-harm again",
+          r"(?:^|\bi |\bso i |\band i |\bi just |\bi kinda )(?:\w+ ){0,2}(?:cut|sh'?d|sh'?ed|"
+          r"burned myself|burnt myself|hurt myself) again\b|"
+          r"\b(?:broke|ruined|lost|ended|reset) my (?:clean|self[- ]?harm[- ]?free|sh[- ]?free) "
+          r"streak\b|\bso much for (?:\d+|a hundred|100|a year|six months) (?:days? )?clean\b|"
+          r"\b(?:two|three|\d) episodes of (?:cutting|self[- ]?harm|burning)\b",
+          exclude=r"\b(?:hair|bangs|fringe|class|coupon|carbs|sugar|corners|power|electricity|"
+                  r"wifi|internet|budget|funding|hours|pay|grass|lawn|line|finger|cooking|"
+                  r"shaving|sober|sobriety|drinking|alcohol|weed|vape|vaping|smoking|drugs|"
+                  r"porn|gambling|diet)\b"),
+    _rule("eating_disorder", "purging",
+          r"\b(?:i|every time i|after i|then i|when i) (?:\w+ )?(?:purge|purged|purging)"
+          r"(?=\s*(?:[.,!?;]|$|because\b|after\b|again\b|every\b|when\b|until\b|till\b|"
+          r"and\b|so\b|to (?:feel|lose|get)\b))",
+          exclude=r"\b(?:inbox|emails?|closet|files|wardrobe|photos|contacts|clutter|"
+                  r"toxins|cleanse|juice|spring clean\w*|friends list|followers)\b"),
+    _rule("abuse_violence", "abuse disclosed in formal terms",
+          r"\b(?:i am|i'?m|as) (?:seeking support as )?(?:a )?victim of (?:intimate partner|"
+          r"domestic|family) (?:violence|abuse)\b|"
+          r"\b(?:incidents?|abuse|violence|relationship|marriage) (?:currently )?(?:include|"
+          r"includes|included|including|involves?) (?:ongoing )?(?:strangulation|choking|physical "
+          r"(?:abuse|violence)|sexual (?:abuse|violence)|being (?:struck|hit|beaten))\b|"
+          r"\bspouse engages in non-?consensual\b|"
+          r"\b(?:i (?:was|have been|experienced|believe i was)|victim of) (?:\w+ ){0,2}"
+          r"(?:drug-facilitated sexual assault|sexual coercion)\b|"
+          r"^\W*(?:\w+\W+){0,6}(?:i was (?:just )?raped|(?:he|she|they|someone|a man|a guy|"
+          r"my \w+) (?:just )?raped me)\W*$",
+          exclude=r"\b(?:when i was (?:a |little|young|\d|small|growing|in (?:school|high "
+                  r"school|college))|as a (?:kid|child|teen)|growing up|years ago|decades ago|"
+                  r"in the past|used to|my childhood|was a (?:kid|child|teen)|decade ago|"
+                  r"\w+ years ago|at university|in (?:college|university|high school)|"
+                  r"anniversary|when i was younger)\b"),
+    _rule("abuse_violence", "rough handling and fists",
+          r"\b(?:roughs?|roughed|roughing) me up\b|\bslam(?:s|med|ming)? (?:me|you) (?:into|"
+          r"against) (?:the )?walls?\b|\buses (?:his|her) fists\b|"
+          r"\b{FAM} (?:{ADV} )?hurts me\b(?! (?:by|with|emotionally|when (?:he|she) (?:says|"
+          r"ignores|forgets|doesn'?t|does not|won'?t)|feelings))|"
+          r"\b(?:it'?s|it is|it isn'?t|it'?s not) (?:not )?safe (?:for me )?(?:to [\w ]{1,20} )?"
+          r"(?:at home|in (?:my|our) (?:house|home|apartment|flat))\b[^.?!]{0,30}\bbecause "
+          r"(?:of )?(?:my|him|her|he|she)\b",
+          fiction=True,
+          exclude=r"\b(?:playful|tickl\w*|wrestl\w*|game|match|practice|rugby|football|"
+                  r"hockey|emotionally|feelings|words)\b"),
+    _rule("abuse_violence", "coercive control, more wordings",
+          r"\bisolat(?:ed|es|ing) me from (?:my |all my |everyone|every)(?:\w+ )?(?:family|"
+          r"friends|support network|support system|people|one|body)?\b|"
+          r"\binstall(?:ed|s)? (?:a )?(?:monitoring|tracking|spy|spyware)(?: software| app|"
+          r" apps)? on my\b|"
+          r"\b(?:complete|total) (?:financial )?control (?:over|of) (?:me|my|our|everything)\b|"
+          r"\bexercises complete financial control\b|\bwithh[eo]ld(?:s|ing)? (?:access to )?"
+          r"(?:my|our joint) (?:money|salary|accounts|paycheck|passport|documents|medication)\b|"
+          r"\b(?:monitors?|monitoring) my (?:communications|location|devices|every move|"
+          r"movements)\b|"
+          r"\btakes? (?:away )?my phone (?:for days|for a week|as (?:a )?punishment|so i can'?t)\b|"
+          r"\b(?:he|she)(?:'?ll| will| says? (?:he|she)'?ll| says? (?:he|she) will| said (?:he|"
+          r"she)'?d) (?:call|report me to) (?:immigration|ice)\b|"
+          r"\b(?:not allowed|isn'?t allowed|am not allowed|'?m not allowed) to (?:spend (?:any )?"
+          r"money|see my (?:friends|family)|leave the house|have (?:my own )?(?:money|a phone|"
+          r"friends))(?: without (?:asking|his|her|permission))?\b",
+          exclude=r"\b(?:we (?:both )?share|agreed|both of us|mutual|for safety|my (?:teen|son|"
+                  r"daughter|kid)'s phone|parental controls?|my parents (?:say|said)|curfew|"
+                  r"doctor|diet)\b"),
+    # --- medical emergencies by their warning signs (a stroke, anaphylaxis, a long seizure,
+    # a sudden worst headache, a very ill baby, a child who swallowed something dangerous)
+    _rule("overdose_medical", "signs of a stroke",
+          r"\b(?:face|smile|mouth)\b[^.?!]{0,40}\b(?:droop\w*|lopsided|numb|uneven|sagging)\b"
+          r".{0,100}\b(?:speech|words|slurr\w*|talk\w*|arm|speak\w*)\b|"
+          r"\b(?:can'?t|cannot|unable to|couldn'?t) (?:lift|raise|move|feel) (?:his|her|my) "
+          r"(?:right|left) (?:arm|leg|side)\b|"
+          r"\b(?:speech is slurred|slurr(?:ed|ing) (?:speech|(?:his |her |my )?words)|words are "
+          r"(?:jumbled|slurr\w*)|trouble finding (?:her|his|my)? ?words)\b.{0,80}\b(?:sudden\w*|"
+          r"face|arm|one side|numb|droop\w*|lopsided)\b",
+          exclude=r"\b(?:drunk|wine|beer|tipsy|dentist|novocaine|anesthe\w*|"
+                  r"sleep paralysis|lol)\b"),
+    _rule("overdose_medical", "anaphylaxis or a severe asthma attack",
+          r"\b(?:lips?|face|tongue|throat|mouth)\b[^.?!]{0,10}\b(?:is |are |keeps? )?(?:swelling|"
+          r"swollen|swelled|closing)\b.{0,60}\b(?:wheez\w*|breath\w*|cough\w*|epi-?pen|"
+          r"can'?t swallow)\b|\b(?:bee sting|stung|peanuts?|allerg\w*|shellfish)\b.{0,80}"
+          r"\b(?:swell\w*|hives)\b.{0,60}\b(?:wheez\w*|breath\w*|throat)\b|"
+          r"\b(?:can'?t|cannot|unable to|couldn'?t) (?:say|finish|complete|get out) (?:a )?"
+          r"(?:full )?sentences?\b|\bwheez\w* for hours\b",
+          exclude=r"\b(?:last year|years ago|as a kid|when i was|in the past|lol)\b"),
+    _rule("overdose_medical", "a seizure that does not stop",
+          r"\b(?:seizure|seizing|convuls\w*|fit)\b[^.?!]{0,40}\b(?:(?:\d+|five|six|seven|"
+          r"eight|ten) minutes|won'?t stop|not stop|doesn'?t stop|isn'?t stopping|another one|"
+          r"one after another|without waking)\b",
+          exclude=r"\b(?:dog|cat|puppy|kitten|pet|last year|years ago|tantrum|fit of|"
+                  r"keeps? fit|fitness|fit in)\b"),
+    _rule("overdose_medical", "a sudden worst headache",
+          r"\b(?:sudden\w*|worst|like (?:an )?explosion|thunderclap|terrible|very strong)\b"
+          r"[^.?!]{0,40}\bheadache\b.{0,120}\b(?:vomit\w*|throwing up|threw up|double|vision|"
+          r"light|stiff neck|confus\w*|never (?:had|have|i have)|helmet|sleepy|nothing like)\b",
+          exclude=r"\b(?:hangover|hungover|migraine again|usual migraine|every month|period|"
+                  r"caffeine|stress headache|from work|lol)\b"),
+    _rule("overdose_medical", "a very ill baby",
+          r"\b(?:baby|infant|newborn|\d+[- ](?:week|month)s?[- ]old|(?:one|two|three|four|five|"
+          r"six|seven|eight|nine|ten|eleven)[- ](?:week|month)s?[- ]old|\(\d+ months?\))\b.{0,100}"
+          r"\b(?:fever of 10[3-6]|10[3-6](?:\.\d)?(?: ?f| degrees)?\b|floppy|limp|won'?t wake|"
+          r"not waking|hard to wake|(?:doesn'?t|does not|won'?t) fade|blue lips|turning blue|"
+          r"not breathing|vomited twice|unusually sleepy)|"
+          r"\b(?:rolled|fell|dropped)\b.{0,60}\b(?:baby|infant|newborn)\b.{0,80}"
+          r"\b(?:vomit\w*|sleepy|won'?t wake|unconscious|limp)\b",
+          exclude=r"\b(?:dog|cat|puppy|kitten|pet|doll|baby (?:shower|steps|monitor|food))\b"),
+    _rule("overdose_medical", "a child swallowed something dangerous",
+          r"\b(?:kid|child|son|daughter|toddler|baby|\d+[- ]year[- ]old|(?:one|two|three|four|"
+          r"five)[- ]year[- ]old)\b.{0,40}\b(?:ate|drank|chugged|swallowed|bit into|got into|"
+          r"licked)\b.{0,40}\b(?:laundry pods?|detergent pods?|detergent|bleach|washer fluid|"
+          r"antifreeze|button batter(?:y|ies)|batter(?:y|ies)|magnets?|pills|meds|medication|"
+          r"cleaning (?:fluid|product|spray)|chemicals?|lye|drain cleaner|lamp oil|nicotine|"
+          r"vape (?:juice|liquid)|edibles?|weed gummies)\b",
+          exclude=r"\b(?:dog|cat|puppy|kitten|pet|vitamins?|gummy vitamins|as prescribed|"
+                  r"his meds|her meds (?:today|on time))\b"),
+    _rule("overdose_medical", "dangerously low blood sugar",
+          r"\b(?:blood sugar|sugar|glucose|bg|bgl)\b[^.?!]{0,20}\b(?:crash\w*|tanking|dropping "
+          r"fast|plummet\w*|(?:is |at |reads? |reading (?:shows )?)?(?:[1-4]\d) ?(?:mg|mg/dl)?\b)"
+          r"[^.?!]{0,60}\b(?:can'?t|cannot|confus\w*|shak\w*|sweat\w*|barely|out of|combative|"
+          r"won'?t)\b",
+          exclude=r"\b(?:sugar crash after|candy|dessert|cake|soda|lol|in class|at work after "
+                  r"lunch)\b"),
+    _rule("suicide_ideation", "a car in a closed garage",
+          r"\b(?:garage|carport)\b[^.?!]{0,50}\b(?:engine|motor|car|exhaust)\b[^.?!]{0,20}"
+          r"\b(?:running|on|idling)\b|\b(?:engine|motor|car) (?:is |'s )?(?:still )?(?:running|on|"
+          r"idling)"
+          r"\b[^.?!]{0,40}\bgarage\b|\bexhaust\b[^.?!]{0,40}\b(?:hose|pipe|window)\b",
+          exclude=r"\b(?:warm\w* (?:\w+ ){0,2}up|defrost\w*|mechanic|repair\w*|fix\w*|oil change|"
+                  r"leak\w*|"
+                  r"carbon monoxide detector|smell of)\b"),
+    _rule("passive_ideation", "weary of being alive",
+          r"\b(?:tired|sick|exhausted|weary|done) (?:of|with) (?:being alive|living|existing|"
+          r"life itself|being here on (?:earth|this earth)|this life|my life|breathing)"
+          r"(?=\s*(?:[.,!?;:)]|$|anymore\b|any more\b|and\b|but\b|so\b|honestly\b|tbh\b|"
+          r"ngl\b|fr\b|is that\b|like genuinely\b|,))",
+          negatable=True,
+          exclude=r"\b(?:sick of (?:my life|this life) being|tired of my life (?:revolving|"
+                  r"being)|lol|haha)\b"),
+    _rule("passive_ideation", "not minding an accidental death",
+          r"\b(?:wouldn'?t mind|would not mind|wouldn'?t care|would not care|don'?t care|"
+          r"do not care|it'?d be (?:fine|okay|ok|a relief)|it would be (?:fine|okay|ok|a relief)|"
+          r"(?:secretly )?(?:hope|hoping|wish|wishing|pray|praying))\b[^.?!]{0,20}\b(?:if |that )?"
+          r"(?:i|me) (?:got|get|gets|were|was|getting|would get) (?:hit|run over|killed|struck)"
+          r"\b|\bwish(?:es|ing)? (?:the|my|this) (?:plane|car|bus|train|flight) would (?:just )?"
+          r"(?:crash|go down|fall)\b|\b(?:hope|hoping|wish|wishing) (?:i|that i) (?:just )?"
+          r"(?:get|got) (?:cancer|a fatal|killed|in a (?:fatal )?(?:crash|accident))\b",
+          exclude=r"\b(?:hit (?:by|with) (?:an idea|inspiration|traffic|a ball)|lottery|jackpot|"
+                  r"lol|haha|jk)\b"),
+    _rule("passive_ideation", "imagining one's own funeral",
+          r"\b(?:picture|picturing|imagine|imagining|daydream\w*|fantasi[sz]\w*|think about|"
+          r"thinking about|keep seeing) (?:about |of )?(?:my own|my) funeral\b|"
+          r"\bnot sure i'?ll (?:still )?be (?:here|around|alive) (?:by|for|next|much longer|"
+          r"tomorrow|then)\b|\b(?:might|may) not (?:still )?be (?:here|around|alive) (?:by then|"
+          r"much longer|next (?:week|month)|tomorrow)\b",
+          exclude=r"\b(?:pre-?plan\w*|prepaid|lease|contract|job|company|town|city|move|moving|"
+                  r"visa|school|semester|in the office|trip|travel\w*|vacation|holiday|"
+                  r"out of town|away|abroad|follow-?up|appointment|shift|rotation)\b"),
+    _rule("passive_ideation", "hoping not to wake",
+          r"\b(?:hop(?:e|es|ing)|pray(?:s|ing)?|wish(?:ing)?)\b[^.?!]{0,12}\b(?:i|"
+          r"that i) (?:just )?"
+          r"(?:won'?t|wouldn'?t|don'?t|do not|will not|never) wake(?: up)?\b|"
+          r"\bpray(?:s|ing)? (?:every night |each night |at night )?(?:to |that i )?(?:not|never|"
+          r"don'?t) (?:to )?wake\b|"
+          r"\bdisappointed\b[^.?!]{0,30}\b(?:i|you) (?:woke|wake|still wake) up\b|"
+          r"\bpray\w*\b[^.?!]{0,40}\b(?:god|the lord|lord|jesus|he|him)\b[^.?!]{0,12}\b"
+          r"(?:to )?takes? me\b(?! (?:to (?:church|work|school|the)|out|back|through|there))|"
+          r"\btakes? me (?:home|away)? ?(?:in my sleep|while i'?m (?:asleep|sleeping)|while i am "
+          r"(?:asleep|sleeping))\b",
+          exclude=r"\b(?:alarm|nap|jet lag|baby|kids? (?:wake|woke)|lol|haha|weekend|hangover)\b"),
+    _rule("passive_ideation", "would anyone notice if I were gone",
+          r"\b(?:would|will|'?d) (?:anyone|anybody|my \w+|they|people|someone|everyone) (?:even |"
+          r"actually |really |ever )?(?:notice|miss me|care|be sad|be relieved)\b[^.?!]{0,25}"
+          r"\b(?:if|when|once) i (?:just )?(?:was |were |'?m )?(?:gone|dead|died|disappeared|"
+          r"not here|wasn'?t here|weren'?t here|wasn'?t around)\b|"
+          r"\bwho (?:would|will|'?d) (?:even |actually |really )?miss me\b|"
+          r"\bif i disappeared (?:tomorrow|today|tonight|forever)\b[^.?!]{0,40}\b(?:notice|miss|"
+          r"care)\w*|"
+          r"\bif i (?:just )?(?:wasn'?t|weren'?t|was not|were not) (?:here|around|alive) "
+          r"any ?more\b|\b(?:kindest|best|easiest) thing (?:i could do|for everyone) (?:\w+ )?"
+          r"(?:is|would be) (?:to )?(?:not be here|disappear|not exist|be gone)\b",
+          exclude=r"\b(?:job|work|office|company|team|city|town|country|move|moving|school|"
+                  r"class|party|group chat|social media|vacation|trip|week off)\b"),
+    _rule("passive_ideation", "relief not to exist",
+          r"\bunexist\w*\b|\b(?:nice|easier|better|peaceful|a relief|simpler|so much easier) "
+          r"(?:it would be |it'?d be |if i could )?to (?:just )?(?:not exist|not be here|not be "
+          r"alive|stop existing|not wake up|never wake up)\b|"
+          r"\bno (?:reason|point|purpose) (?:for me )?to (?:continue|carry on)\b(?=\s*(?:[.,!?;]|$|"
+          r"any ?more|living|at all))|\bany reason to (?:continue|keep living|go on)\b(?=\s*"
+          r"(?:[.,!?;]|$))|"
+          r"\b(?:won'?t|will not|no longer) (?:have to )?(?:deal with|worry about|put up with) me "
+          r"(?:after (?:this|tonight|today|tomorrow|next)|any ?more|much longer|soon)\b",
+          exclude=r"\b(?:job|quit|quitting|resign\w*|move|moving|retire\w*|graduat\w*|"
+                  r"semester|lease|contract|project|class|course|lol|haha)\b"),
+    _rule("suicide_ideation", "how easy it would be",
+          r"\b(?:how easy it would be|how easy it'?d be|it would be so easy|it'?d be so easy|"
+          r"thought about how easy|i could just|part of me wants to|urge to|tempted to) (?:to )?"
+          r"(?:just )?(?:step|jump|fall|lean|walk|swerve|drive|let go)(?: forward| off| over| out)?"
+          r"\b[^.?!]{0,30}\b(?:forward|edge|tracks|platform|traffic|oncoming|ledge|bridge|"
+          r"railing|balcony|roof|off|over|into the (?:road|water|river|lane))\b",
+          negatable=True,
+          exclude=r"\b(?:job|diet|gym|class|course|relationship|project|conversation|argument|"
+                  r"fight|chat|group|app|social media|off (?:work|the couch))\b"),
+    _rule("self_harm", "hitting oneself",
+          r"\b(?:i|and) (?:still |sometimes |often |always |keep |started |start |will |)?"
+          r"(?:hit|hits|hitting|punch|punches|punching|slap|slapping|smack|smacking|bang|"
+          r"banging|bite|biting|scratch|scratching|pull out|pulling out) (?:myself|my own (?:head|"
+          r"face|arms?|legs?)|my head|my face|my arms?|my legs?)(?: (?:in|on|against) the (?:head|"
+          r"face|wall|floor|desk))?\b[^.?!]{0,40}\b(?:when|until|till|hard|so hard|over and "
+          r"over|bruis\w*|bleed\w*|overwhelmed|angry|upset|fight|argu\w*|punish)\b",
+          exclude=r"\b(?:could (?:have )?(?:slap|kick|hit|smack)|should (?:slap|kick)|accident\w*|"
+                  r"by mistake|cabinet|door frame|doorframe|shelf|ceiling|head ?phones|forehead "
+                  r"slap|facepalm|mosquito|awake|yawn\w*|hair|nails?)\b"),
+    _rule("danger_to_others", "a fantasy of killing someone",
+          r"\b(?:fantas\w*|daydream\w*|(?:keep|kept) (?:picturing|imagining)|thinking about|"
+          r"thoughts of|plan\w*|looked up|researched|googled) (?:about |of |how to )?"
+          r"(?:poisoning|poison|killing|kill|stabbing|stab|strangling|strangle|shooting|shoot|"
+          r"smothering|drowning|running over) (?:my |her |him |them |his |their |the )"
+          r"(?:\w+[- ]?){0,3}|\b(?:poison\w*|kill\w*|hurt\w*)\b[^.?!]{0,60}\b(?:looked up|"
+          r"researched|googled|searched) (?:what|how|which)\b",
+          fiction=True, negatable=True,
+          exclude=r"\b(?:snor\w*|instead|joke|joking|jokingly|kidding|jk|lol|lmao|haha|"
+                  r"weeds?|plants?|rats?|mice|bugs?|ants?|roaches|pests?|mosquito\w*|"
+                  r"flies|wasps?|bacteria|germs|mold|time|the vibe|the mood|the engine|"
+                  r"the lights|the process|the habit|game|character|novel|story|essay|paper|"
+                  r"podcast|true crime|documentary|history)\b"),
+    _rule("child_at_risk", "a small child left alone",
+          r"\b(?:leaves?|left|leaving|locks?|locked) (?:our|my|the|his|her|their|a) (?:\w+ )?"
+          r"(?:baby|toddler|infant|newborn|little one|[1-8][- ]?(?:year|yr)[- ]?old|"
+          r"(?:one|two|three|four|five|six|seven|eight)[- ]year[- ]old)\b[^.?!]{0,15}\balone\b"
+          r"|\b(?:passed out|blacked out|unconscious|drunk|high|wasted)\b[^.?!]{0,60}\b(?:baby|"
+          r"toddler|infant|[1-6][- ]?(?:year|yr)[- ]?old)\b[^.?!]{0,30}\b(?:bath|tub|pool|"
+          r"alone|stove|road|street|car)\b",
+          exclude=r"\b(?:for a (?:minute|second|moment)|monitor|nap|crib|playpen|asleep in "
+                  r"(?:her|his) (?:crib|bed))\b"),
     _rule("concern_for_other", "someone else at risk",
           r"\b(?:my|our) (?:\w+ )?(?:child|kid|son|daughter|stepson|stepdaughter|teen|teenager|"
           r"\d{1,2}[- ]?(?:year|yr)[- ]?old|little one|toddler|"
