@@ -204,8 +204,11 @@ def test_esc_and_the_close_button_close_the_panel_and_return_focus_to_the_launch
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     expect(launcher(page)).to_have_attribute("aria-expanded", "true")
-    frame_box = page.frame_locator("iframe[title]").get_by_role("textbox").first
+    frame = page.frame_locator("iframe[title]")
+    frame_box = frame.get_by_role("textbox").first
     frame_box.wait_for(timeout=TIMEOUT)
+    # the Esc listener is a component that mounts a moment after the chat box appears
+    frame.locator('html[data-pa-live-region="on"]').wait_for(state="attached", timeout=TIMEOUT)
     frame_box.focus()
     page.keyboard.press("Escape")  # pressed inside the chat frame
     expect(dialog).to_be_hidden()
