@@ -222,35 +222,25 @@ def test_the_shipped_model_was_fitted_on_the_labelled_files_as_they_are():
     assert model.coef[FEATURES.index("unanswered")] < 0 < model.coef[FEATURES.index("answered")]
 
 
-def test_the_fresh_writer_sets_stay_out_of_every_training_list():
-    """heldout-w25 gives the clean near-miss and answerable figures of the model that fits
-    every writer before it (docs/evaluation.md): training on it, or on a copy of one of its
-    questions, would turn the next run into an in-sample one without anyone noticing."""
+@pytest.mark.parametrize(("labelled", "others", "distinct"), [
+    # heldout-w25: two rows already in training word for word were removed
+    ((("eval/near_misses_heldout8.jsonl", "near_miss"), ("eval/golden_heldout_w25.jsonl",
+                                                         "narrow")), (), 78),
+    # heldout-w29 (2 December, latest): nine rows already in labelled files were removed
+    ((("eval/near_misses_heldout9.jsonl", "near_miss"), ("eval/golden_heldout_w29.jsonl",
+                                                         "narrow")),
+     ("eval/practice_questions_heldout4.jsonl",), 87),
+])
+def test_the_fresh_writer_sets_stay_out_of_every_training_list(labelled, others, distinct):
+    """The clean writers give the near-miss, answerable and practical figures of the shipped
+    models (docs/evaluation.md): training on one, or on a copy of one of its questions, would
+    turn the next run into an in-sample one without anyone noticing."""
     from practice_assistant.practice.examples import TRAINING_FILES
 
-    fresh = {"eval/near_misses_heldout8.jsonl", "eval/golden_heldout_w25.jsonl"}
+    fresh = {path for path, _ in labelled} | set(others)
     assert all((ROOT / path).is_file() for path in fresh)
     assert fresh.isdisjoint(path for path, _ in SOURCES)
     assert fresh.isdisjoint(str(path) for path in TRAINING_FILES)
-    held = {q.text.casefold() for q in read_questions(
-        [("eval/near_misses_heldout8.jsonl", "near_miss"),
-         ("eval/golden_heldout_w25.jsonl", "narrow")], root=ROOT)}
-    assert len(held) == 78  # two rows already in training word for word were removed
-    assert held.isdisjoint(q.text.casefold() for q in read_questions(root=ROOT))
-
-
-def test_the_second_fresh_writer_stays_out_of_every_training_list():
-    """heldout-w29 (2 December, latest) measures the shipped answerability model and practice
-    detector once, clean; its rows already in any labelled file were removed on arrival."""
-    from practice_assistant.practice.examples import TRAINING_FILES
-
-    fresh = {"eval/near_misses_heldout9.jsonl", "eval/golden_heldout_w29.jsonl",
-             "eval/practice_questions_heldout4.jsonl"}
-    assert all((ROOT / path).is_file() for path in fresh)
-    assert fresh.isdisjoint(path for path, _ in SOURCES)
-    assert fresh.isdisjoint(str(path) for path in TRAINING_FILES)
-    held = {q.text.casefold() for q in read_questions(
-        [("eval/near_misses_heldout9.jsonl", "near_miss"),
-         ("eval/golden_heldout_w29.jsonl", "narrow")], root=ROOT)}
-    assert len(held) == 87
+    held = {q.text.casefold() for q in read_questions(list(labelled), root=ROOT)}
+    assert len(held) == distinct
     assert held.isdisjoint(q.text.casefold() for q in read_questions(root=ROOT))
