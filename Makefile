@@ -97,12 +97,16 @@ eval-practice: $(VENV)/.installed
 		--narrow eval/golden_heldout_w16.jsonl
 	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout7.jsonl \
 		--narrow eval/golden_heldout_w21.jsonl
-	# heldout-w25: never trained on (not in evaluation/answerable.py's lists); keep it so
+	# heldout-w25, w29: clean once each, in the answerability model's training since 2 December, last
 	$(BIN)/practice-assistant eval --near-misses eval/near_misses_heldout8.jsonl \
 		--narrow eval/golden_heldout_w25.jsonl
-	# heldout-w29: never trained on either; run once clean with the model of 2 December
 	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout4.jsonl \
 		--near-misses eval/near_misses_heldout9.jsonl --narrow eval/golden_heldout_w29.jsonl
+	# heldout-w37: never trained on (not in evaluation/answerable.py's lists); keep it so
+	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout5.jsonl \
+		--near-misses eval/near_misses_heldout10.jsonl --narrow eval/golden_heldout_w37.jsonl
+	# heldout-w36's practical questions (its other rows train the answerability model)
+	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout6.jsonl
 
 # Rebuild the shipped practice-topic examples from training/practice_*.jsonl.
 practice-model: $(VENV)/.installed
@@ -121,6 +125,7 @@ eval-routing: $(VENV)/.installed
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w20.jsonl
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w28.jsonl
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w30.jsonl
+	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w35.jsonl
 
 # Rebuild the shipped crisis classifier from training/crisis/ and ../shared/data/crisis/.
 safety-model: $(VENV)/.installed

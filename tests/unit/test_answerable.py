@@ -205,12 +205,14 @@ def test_labelled_questions_leave_out_golden_follow_ups_and_keep_writers():
     assert len(golden) == 58 and sum(q.answered for q in golden) == 50  # 6 follow-ups left out
     writers = {q.writer for q in questions if q.near_miss}
     assert {"eval", "fresh", "w6", "w7", "w11", "near-misses-train", "heldout-w15",
-            "heldout-w16", "heldout-w21", "train-w26"} <= writers
+            "heldout-w16", "heldout-w21", "heldout-w25", "heldout-w29", "train-w26",
+            "train-w36"} <= writers
     assert not any(q.answered for q in questions if q.near_miss)
     # only questions checked against the articles count as answerable: no practical-question
     # file's "article" rows
     assert {q.writer for q in questions if q.answered} == {
-        "golden", "narrow-eval", "heldout-w15", "heldout-w16", "heldout-w21", "train-w26"}
+        "golden", "narrow-eval", "heldout-w15", "heldout-w16", "heldout-w21", "heldout-w25",
+        "heldout-w29", "train-w26", "train-w36"}
 
 
 def test_the_shipped_model_was_fitted_on_the_labelled_files_as_they_are():
@@ -223,13 +225,12 @@ def test_the_shipped_model_was_fitted_on_the_labelled_files_as_they_are():
 
 
 @pytest.mark.parametrize(("labelled", "others", "distinct"), [
-    # heldout-w25: two rows already in training word for word were removed
-    ((("eval/near_misses_heldout8.jsonl", "near_miss"), ("eval/golden_heldout_w25.jsonl",
-                                                         "narrow")), (), 78),
-    # heldout-w29 (2 December, latest): nine rows already in labelled files were removed
-    ((("eval/near_misses_heldout9.jsonl", "near_miss"), ("eval/golden_heldout_w29.jsonl",
-                                                         "narrow")),
-     ("eval/practice_questions_heldout4.jsonl",), 87),
+    # heldout-w37 (2 December, last): seven rows already in labelled files were removed;
+    # w25 and w29, clean before, have joined the training writers
+    ((("eval/near_misses_heldout10.jsonl", "near_miss"), ("eval/golden_heldout_w37.jsonl",
+                                                          "narrow")),
+     # heldout-w36's practical questions: the practice detector was never fitted on them
+     ("eval/practice_questions_heldout5.jsonl", "eval/practice_questions_heldout6.jsonl"), 87),
 ])
 def test_the_fresh_writer_sets_stay_out_of_every_training_list(labelled, others, distinct):
     """The clean writers give the near-miss, answerable and practical figures of the shipped
