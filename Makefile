@@ -105,6 +105,9 @@ eval-practice: $(VENV)/.installed
 	# heldout-w37: never trained on (not in evaluation/answerable.py's lists); keep it so
 	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout5.jsonl \
 		--near-misses eval/near_misses_heldout10.jsonl --narrow eval/golden_heldout_w37.jsonl
+	# heldout-w41: never trained on either
+	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout7.jsonl \
+		--near-misses eval/near_misses_heldout11.jsonl --narrow eval/golden_heldout_w41.jsonl
 	# heldout-w36's practical questions (its other rows train the answerability model)
 	$(BIN)/practice-assistant eval --practice eval/practice_questions_heldout6.jsonl
 
@@ -126,6 +129,7 @@ eval-routing: $(VENV)/.installed
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w28.jsonl
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w30.jsonl
 	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w35.jsonl
+	$(BIN)/practice-assistant eval-routing --dataset eval/crisis_heldout_w39.jsonl
 
 # Rebuild the shipped crisis classifier from training/crisis/ and ../shared/data/crisis/.
 safety-model: $(VENV)/.installed

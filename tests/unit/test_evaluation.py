@@ -210,3 +210,15 @@ def test_answer_problems_catch_broken_answers() -> None:
 
 
 # --- slow: real model, real index ---------------------------------------------------------
+
+
+def test_near_misses_count_a_practical_reply_wrong_but_as_no_article_answer() -> None:
+    """`as_expected` follows the label; `no_article_answer` counts only article digests."""
+    from practice_assistant.evaluation.practice import NearMissReport, Routed
+
+    report = NearMissReport("near", [
+        Routed("a", "no_answer", "no_answer"), Routed("b", "no_answer", "practice_info"),
+        Routed("c", "no_answer", "answer"), Routed("d", "practice_info", "practice_info")])
+    figures = report.to_json()
+    assert figures["as_expected"] == 0.5
+    assert figures["no_article_answer"] == 0.75

@@ -36,6 +36,20 @@ def test_article_questions_that_share_the_words_are_vetoed(text):
     assert _live(text) == []
 
 
+@pytest.mark.parametrize(("article", "practical", "topic"), [
+    ("What kinds of problems does EMDR specialise in treating?",
+     "do any of your therapists specialize in ADHD?", "specialties"),
+    ("Does setting boundaries cost you friendships?",
+     "what would a weekly session cost me with you?", "fees"),
+    ("Do we have to be in a crisis before we book couples counseling?",
+     "do we have to be in New York to work with you?", "states_served"),
+])
+def test_a_pattern_whose_subject_is_not_the_practice_leaves_the_question_to_the_articles(
+        article, practical, topic):
+    assert topic not in _live(article)
+    assert topic in _live(practical)
+
+
 def test_cancelling_something_other_than_a_session_is_not_the_cancellation_policy():
     from practice_assistant.practice.patterns import traps_for
 

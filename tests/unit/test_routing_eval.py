@@ -91,7 +91,7 @@ def test_the_shipped_model_was_trained_on_the_bank_as_it_is_now():
 FRESH_CRISIS_SETS = ("eval/crisis_handwritten.jsonl", "eval/crisis_heldout_w5.jsonl",
                      "eval/crisis_heldout_w16.jsonl", "eval/crisis_heldout_w20.jsonl",
                      "eval/crisis_heldout_w28.jsonl", "eval/crisis_heldout_w30.jsonl",
-                     "eval/crisis_heldout_w35.jsonl")
+                     "eval/crisis_heldout_w35.jsonl", "eval/crisis_heldout_w39.jsonl")
 
 
 def test_the_fresh_writer_crisis_sets_share_no_message_with_the_training_bank():

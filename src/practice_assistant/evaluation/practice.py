@@ -113,7 +113,15 @@ class NearMissReport(PracticeReport):
         return {"set": self.name, "rows": len(self.rows), "as_expected": self.rate(),
                 "crisis_routed": sum(r.route == "crisis" for r in self.rows),
                 "as_expected_without_crisis_rows": self.rate(skip_crisis=True),
+                "no_article_answer": self.no_article_answer(),
                 "confusion": {k: dict(v) for k, v in table.items()}}
+
+    def no_article_answer(self) -> float:
+        """Share of the rows that got no article digest: the failure the near misses are for is
+        an answer quoted from the wrong article; a practical or scope reply is not that, though
+        ``as_expected`` counts it wrong where the label says ``no_answer``."""
+        return round(sum(r.route != "answer" for r in self.rows) / len(self.rows), 3) \
+            if self.rows else 0.0
 
 
 @dataclass

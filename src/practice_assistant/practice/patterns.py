@@ -84,7 +84,9 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bhow much (?:do|does|would|will) (?:you|u|it|therapy|a session|sessions|"
         r"couples therapy|counsel\w*)\b" + _END + r"{0,20}"
         r"\b(?:charge|cost|run)\b",
-        near(r"\b(?:cost|costs|price|prices|rates?|charge[sd]?|charging|expensive|afford\w*|"
+        # "does setting boundaries cost you friendships": a generic "you" as the object of cost
+        near(r"\b(?:cost(?! (?:you|u)\b)|costs|price|prices|rates?|charge[sd]?|charging|"
+             r"expensive|afford\w*|"
              r"discounts?|pay|paying|bill|billed|billing|invoice\w*)\b",
              rf"\b{ADDRESS}\b|\b{APPOINTMENT}\b|\bper (?:hour|week|month)\b|\ba month\b|"
              r"\bweekly\b|\bup front\b|\bmonthly\b|\bcredit card\b|\bcard\b|\bcash\b|\bcheck\b|"
@@ -107,7 +109,9 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"beyond)\b",
         r"\bpsypact\b", near(r"\blicens\w*", r"\bwhere\b|\bwhich\b|\bwhat states?\b", 30),
         r"\bout[- ]of[- ]state\b", r"\b(?:abroad|overseas)\b",
-        r"\bdo (?:i|we) (?:have|need) to (?:live|be) in\b", r"\bnew yorkers?\b",
+        # "do we have to be in a crisis before we book": a place must follow "be in"
+        rf"\bdo (?:i|we) (?:have|need) to (?:live in|be (?:physically |located )?in "
+        rf"(?:the (?:same )?(?:state|country|us)\b|(?:{STATES})\b))", r"\bnew yorkers?\b",
         r"\b(?:do|does) (?:you|u|the practice|your \w+) (?:serve|see clients in|cover|work in)\b",
         r"\b(?:only|just) (?:in|for) (?:ny|new york|nyc|the city)\b",
         near(rf"\b(?:live|living|lives|located|based|moving|move|moved|relocat\w*|travel\w*|"
@@ -315,7 +319,9 @@ TOPIC_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:\w+ ){0,2}(?:therapy|counsel\w*|sessions|groups?)\b",
         r"\byour \w+ (?:person|people|specialists?|experts?|therapists?|clinicians?|"
         r"counsel\w*)\b",
-        r"\b(?:speciali[sz]\w*|specialt\w+)\b",
+        # "what does EMDR specialise in" asks about the method: the practice must be addressed
+        r"\bspecialt\w+\b",
+        near(r"\bspeciali[sz]\w*", rf"\b{ADDRESS}\b|\bany ?one\b|\bsomeone\b", 40),
         rf"\b(?:teens?|teenagers?|adolescents?|children|kids|minors|families)\b{_END}{{0,30}}"
         rf"\b{ADDRESS}\b|\b{ADDRESS}\b{_END}{{0,30}}\b(?:teens?|teenagers?|adolescents?|"
         r"children|kids|minors|families)\b",
