@@ -209,9 +209,6 @@ def test_answer_problems_catch_broken_answers() -> None:
     assert any("words" in p for p in problems)
 
 
-# --- slow: real model, real index ---------------------------------------------------------
-
-
 def test_near_misses_count_a_practical_reply_wrong_but_as_no_article_answer() -> None:
     """`as_expected` follows the label; `no_article_answer` counts only article digests."""
     from practice_assistant.evaluation.practice import NearMissReport, Routed
@@ -222,3 +219,6 @@ def test_near_misses_count_a_practical_reply_wrong_but_as_no_article_answer() ->
     figures = report.to_json()
     assert figures["as_expected"] == 0.5
     assert figures["no_article_answer"] == 0.75
+
+
+# --- slow: real model, real index ---------------------------------------------------------
